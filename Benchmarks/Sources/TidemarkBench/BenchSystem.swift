@@ -1,0 +1,84 @@
+import BenchmarkSupport
+
+/// Which of the three systems of BENCHMARKS.md a run measures.
+enum SystemKind: String, CaseIterable, Codable, Sendable {
+    /// The engine, through its public Swift API.
+    case tidemark
+    /// The same LMDB work with no engine around it: the physical limit of the design.
+    case floor
+    /// SQLite through GRDB with the same semantics: what a Swift developer would pick instead.
+    case peer
+}
+
+/// How commits reach the disk.
+enum BenchDurability: String, Codable, Sendable {
+    /// A batch is on disk when its commit returns (LMDB's default flags; SQLite WAL + synchronous=NORMAL, the
+    /// peer as BENCHMARKS.md defines it).
+    case durable
+    /// The explicit fast mode: LMDB `MDB_NOMETASYNC`; the peer is unchanged (WAL + NORMAL already skips the
+    /// per-commit fsync).
+    case fast
+}
+
+/// One batch as the workloads hand it to a system: records of one connection (tenant) and the checkpoint the
+/// batch carries (its sequence number within the sync, written in the same transaction).
+struct WriteBatch: Sendable {
+    /// The connection (0-based); each connection is its own dataset.
+    var connection: Int
+    /// The records, JSON bytes with their ids.
+    var records: [GeneratedRecord]
+    /// The checkpoint value, a batch counter.
+    var checkpoint: Int
+}
+
+/// What one replay pass read.
+struct ReplayResult: Sendable {
+    /// Records (or, for the floor, log entries) returned.
+    var records: Int
+    /// Payload bytes returned.
+    var bytes: Int
+}
+
+/// A system under test. Every method is called from one task at a time except in W4, where writers and
+/// readers run concurrently on different connections.
+protocol BenchSystem: AnyObject, Sendable {
+    /// Saves one batch: per record, hash and compare with the stored hash; append and upsert when new or changed;
+    /// write the checkpoint; commit, all in one transaction (or one atomic engine write). Returns how many
+    /// records were written (new or changed).
+    @discardableResult
+    func write(_ batch: WriteBatch) async throws -> Int
+    /// Reads connection `connection`'s dataset from the first position to the end, `pageSize` records at a time.
+    func replay(connection: Int, pageSize: Int) async throws -> ReplayResult
+    /// Flushes and closes; the directory then holds the store's final files.
+    func close() async throws
+}
+
+/// A system whose calls block the calling thread (plain C APIs). W4 drives its writers from threads of their
+/// own rather than from the two-thread cooperative pool, which would cap concurrency at two.
+protocol BlockingBenchSystem: BenchSystem {
+    @discardableResult
+    func writeBlocking(_ batch: WriteBatch) throws -> Int
+    func replayBlocking(connection: Int, pageSize: Int) throws -> ReplayResult
+}
+
+extension BlockingBenchSystem {
+    func write(_ batch: WriteBatch) async throws -> Int { try writeBlocking(batch) }
+    func replay(connection: Int, pageSize: Int) async throws -> ReplayResult {
+        try replayBlocking(connection: connection, pageSize: pageSize)
+    }
+}
+
+/// An error of the harness itself.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Opens a system of `kind` in the existing empty directory `directory`.
+func openSystem(_ kind: SystemKind, directory: String, durability: BenchDurability) async throws -> any BenchSystem {
+    switch kind {
+    case .floor: return try FloorSystem(directory: directory, durability: durability)
+    case .peer: return try PeerSystem(directory: directory, durability: durability)
+    case .tidemark: return try await TidemarkSystem(directory: directory, durability: durability)
+    }
+}

@@ -1,0 +1,214 @@
+import BenchmarkSupport
+import CLMDB
+import Crypto
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The floor: Tidemark's physical work done with raw LMDB calls and nothing else, the limit the engine is
+/// measured against.
+///
+/// Layout (three named databases):
+/// - `log`: key = big-endian UInt64 sequence (global, `MDB_APPEND`); value = dataset id (UInt32 BE),
+///   id length (UInt16 BE), id bytes, 16-byte hash, payload.
+/// - `view`: key = dataset id (UInt32 BE) + record id bytes; value = sequence (UInt64 BE) + 16-byte hash.
+/// - `checkpoints`: key = `"ckpt"` + dataset id; value = version (UInt64 BE) + the checkpoint as JSON.
+///
+/// Per batch one write transaction; per record: SHA-256 of the raw JSON truncated to 16 bytes (no parsing and
+/// no canonical form, which the engine must do), a view lookup and hash compare, and for a new or changed
+/// record one appended log entry (written in place with `MDB_RESERVE`) and one view upsert; then the checkpoint
+/// (read its version, write version + 1) and the commit. Ids come with the generated records, unparsed.
+final class FloorSystem: BlockingBenchSystem, @unchecked Sendable {
+    // Safety: LMDB environments are thread-safe and opened with MDB_NOTLS; every transaction lives inside one
+    // call on one thread. The dbi handles are written once, in init.
+    private let env: OpaquePointer
+    private var log = MDB_dbi()
+    private var view = MDB_dbi()
+    private var checkpoints = MDB_dbi()
+
+    init(directory: String, durability: BenchDurability) throws {
+        var env: OpaquePointer?
+        try Self.check(mdb_env_create(&env), "mdb_env_create")
+        guard let env else { throw BenchError("mdb_env_create returned no environment") }
+        self.env = env
+        try Self.check(mdb_env_set_maxdbs(env, 4), "mdb_env_set_maxdbs")
+        try Self.check(mdb_env_set_maxreaders(env, 126), "mdb_env_set_maxreaders")
+        try Self.check(mdb_env_set_mapsize(env, 64 << 30), "mdb_env_set_mapsize")  // sparse: costs nothing
+        var flags = UInt32(MDB_NOTLS)
+        if durability == .fast { flags |= UInt32(MDB_NOMETASYNC) }
+        try Self.check(mdb_env_open(env, directory, flags, 0o644), "mdb_env_open")
+        var txn: OpaquePointer?
+        try Self.check(mdb_txn_begin(env, nil, 0, &txn), "mdb_txn_begin")
+        try Self.check(mdb_dbi_open(txn, "log", UInt32(MDB_CREATE), &log), "mdb_dbi_open log")
+        try Self.check(mdb_dbi_open(txn, "view", UInt32(MDB_CREATE), &view), "mdb_dbi_open view")
+        try Self.check(mdb_dbi_open(txn, "checkpoints", UInt32(MDB_CREATE), &checkpoints), "mdb_dbi_open checkpoints")
+        try Self.check(mdb_txn_commit(txn), "mdb_txn_commit")
+    }
+
+    deinit { mdb_env_close(env) }
+
+    func close() async throws {
+        mdb_env_sync(env, 1)
+    }
+
+    @inline(__always)
+    static func check(_ code: Int32, _ what: @autoclosure () -> String) throws {
+        if code != 0 { throw BenchError("\(what()): \(String(cString: mdb_strerror(code)))") }
+    }
+
+    // MARK: - Write
+
+    func writeBlocking(_ batch: WriteBatch) throws -> Int {
+        let dataset = UInt32(batch.connection + 1)
+        var txn: OpaquePointer?
+        let written: Int
+        try Self.check(mdb_txn_begin(env, nil, 0, &txn), "mdb_txn_begin")
+        do {
+            written = try writeRecords(batch, dataset: dataset, txn: txn)
+            try writeCheckpoint(batch.checkpoint, dataset: dataset, txn: txn)
+        } catch {
+            mdb_txn_abort(txn)
+            throw error
+        }
+        try Self.check(mdb_txn_commit(txn), "mdb_txn_commit")
+        return written
+    }
+
+    private func writeRecords(_ batch: WriteBatch, dataset: UInt32, txn: OpaquePointer?) throws -> Int {
+        // The next sequence: one past the log's last key (read in this transaction, so concurrent writers in
+        // W4, serialised by LMDB's writer lock, never reuse one).
+        var sequence: UInt64 = 0
+        var written = 0
+        var cursor: OpaquePointer?
+        try Self.check(mdb_cursor_open(txn, log, &cursor), "mdb_cursor_open")
+        var lastKey = MDB_val()
+        var lastValue = MDB_val()
+        if mdb_cursor_get(cursor, &lastKey, &lastValue, MDB_LAST) == 0 {
+            sequence = UInt64(bigEndian: lastKey.mv_data.loadUnaligned(as: UInt64.self))
+        }
+        mdb_cursor_close(cursor)
+
+        var viewKey = [UInt8](repeating: 0, count: 4 + 512)
+        viewKey.withUnsafeMutableBytes { $0.storeBytes(of: dataset.bigEndian, as: UInt32.self) }
+        var hash = (UInt64(0), UInt64(0))
+
+        for record in batch.records {
+            // Hash the raw bytes, keep 16.
+            let digest = SHA256.hash(data: record.json)
+            digest.withUnsafeBytes { raw in
+                withUnsafeMutableBytes(of: &hash) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw.prefix(16))) }
+            }
+            // View lookup: dataset + id.
+            let idCount = record.id.utf8.count
+            let keyCount = 4 + idCount
+            try viewKey.withUnsafeMutableBytes { keyBuffer in
+                UnsafeMutableRawBufferPointer(rebasing: keyBuffer[4...]).copyBytes(from: record.id.utf8)
+                var key = MDB_val(mv_size: keyCount, mv_data: keyBuffer.baseAddress)
+                var found = MDB_val()
+                let code = mdb_get(txn, view, &key, &found)
+                if code == 0 {
+                    if found.mv_size == 24, memcmp(found.mv_data + 8, &hash, 16) == 0 { return }  // unchanged
+                } else if code != MDB_NOTFOUND {
+                    try Self.check(code, "mdb_get view")
+                }
+                sequence += 1
+                written += 1
+                // Append the log entry, written in place.
+                let payloadCount = record.json.count
+                var logValue = MDB_val(mv_size: 4 + 2 + idCount + 16 + payloadCount, mv_data: nil)
+                var logKeyBytes = sequence.bigEndian
+                try withUnsafeMutableBytes(of: &logKeyBytes) { keyBytes in
+                    var logKey = MDB_val(mv_size: 8, mv_data: keyBytes.baseAddress)
+                    try Self.check(mdb_put(txn, log, &logKey, &logValue, UInt32(MDB_APPEND | MDB_RESERVE)), "mdb_put log")
+                }
+                let out = UnsafeMutableRawBufferPointer(start: logValue.mv_data, count: logValue.mv_size)
+                out.storeBytes(of: dataset.bigEndian, toByteOffset: 0, as: UInt32.self)
+                out.storeBytes(of: UInt16(idCount).bigEndian, toByteOffset: 4, as: UInt16.self)
+                UnsafeMutableRawBufferPointer(rebasing: out[6..<(6 + idCount)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: keyBuffer[4..<keyCount]))
+                withUnsafeBytes(of: hash) {
+                    UnsafeMutableRawBufferPointer(rebasing: out[(6 + idCount)..<(22 + idCount)]).copyMemory(from: $0)
+                }
+                record.json.withUnsafeBytes {
+                    UnsafeMutableRawBufferPointer(rebasing: out[(22 + idCount)...]).copyMemory(from: $0)
+                }
+                // Upsert the view entry: sequence + hash.
+                var entry = (sequence.bigEndian, hash.0, hash.1)
+                try withUnsafeMutableBytes(of: &entry) { entryBytes in
+                    var value = MDB_val(mv_size: 24, mv_data: entryBytes.baseAddress)
+                    try Self.check(mdb_put(txn, view, &key, &value, 0), "mdb_put view")
+                }
+            }
+        }
+        return written
+    }
+
+    private func writeCheckpoint(_ value: Int, dataset: UInt32, txn: OpaquePointer?) throws {
+        var keyBytes: (UInt32, UInt32) = (0x636B_7074, dataset.bigEndian)  // "ckpt" (any fixed tag) + dataset
+        try withUnsafeMutableBytes(of: &keyBytes) { keyRaw in
+            var key = MDB_val(mv_size: 8, mv_data: keyRaw.baseAddress)
+            var found = MDB_val()
+            var version: UInt64 = 0
+            let code = mdb_get(txn, checkpoints, &key, &found)
+            if code == 0 {
+                version = UInt64(bigEndian: found.mv_data.loadUnaligned(as: UInt64.self))
+            } else if code != MDB_NOTFOUND {
+                try Self.check(code, "mdb_get checkpoint")
+            }
+            var bytes = withUnsafeBytes(of: (version + 1).bigEndian) { Array($0) }
+            bytes.append(contentsOf: #"{"batch":\#(value),"cursor":"page-\#(value)"}"#.utf8)
+            try bytes.withUnsafeMutableBytes { raw in
+                var data = MDB_val(mv_size: raw.count, mv_data: raw.baseAddress)
+                try Self.check(mdb_put(txn, checkpoints, &key, &data, 0), "mdb_put checkpoint")
+            }
+        }
+    }
+
+    // MARK: - Replay
+
+    /// A raw cursor scan of the log, `pageSize` entries a read transaction (renewed, not reopened), copying
+    /// each entry's payload into a page buffer: the least a reader that hands out owned data can do.
+    func replayBlocking(connection: Int, pageSize: Int) throws -> ReplayResult {
+        let dataset = UInt32(connection + 1)
+        var txn: OpaquePointer?
+        try Self.check(mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin")
+        defer { mdb_txn_abort(txn) }
+        mdb_txn_reset(txn)
+        var cursor: OpaquePointer?
+        var result = ReplayResult(records: 0, bytes: 0)
+        var page = [UInt8]()
+        var position: UInt64 = 0  // the last sequence read; 0 is before the first
+        let startKey = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        defer { startKey.deallocate() }
+        while true {
+            try Self.check(mdb_txn_renew(txn), "mdb_txn_renew")
+            if cursor == nil {
+                try Self.check(mdb_cursor_open(txn, log, &cursor), "mdb_cursor_open")
+            } else {
+                try Self.check(mdb_cursor_renew(txn, cursor), "mdb_cursor_renew")
+            }
+            startKey.pointee = (position + 1).bigEndian
+            var key = MDB_val(mv_size: 8, mv_data: startKey)
+            var value = MDB_val()
+            var op = MDB_SET_RANGE
+            var read = 0
+            page.removeAll(keepingCapacity: true)
+            while read < pageSize, mdb_cursor_get(cursor, &key, &value, op) == 0 {
+                op = MDB_NEXT
+                position = UInt64(bigEndian: key.mv_data.loadUnaligned(as: UInt64.self))
+                let entry = UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size)
+                guard UInt32(bigEndian: entry.loadUnaligned(as: UInt32.self)) == dataset else { continue }
+                let idCount = Int(UInt16(bigEndian: entry.loadUnaligned(fromByteOffset: 4, as: UInt16.self)))
+                page.append(contentsOf: UnsafeRawBufferPointer(rebasing: entry[(22 + idCount)...]))
+                read += 1
+            }
+            mdb_txn_reset(txn)
+            result.records += read
+            result.bytes += page.count
+            if read < pageSize { break }
+        }
+        if let cursor { mdb_cursor_close(cursor) }
+        return result
+    }
+}

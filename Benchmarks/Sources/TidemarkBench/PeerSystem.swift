@@ -1,0 +1,108 @@
+import BenchmarkSupport
+import Crypto
+import Foundation
+import GRDB
+
+/// The peer: what a Swift developer would write with SQLite through GRDB, with Tidemark's semantics.
+///
+/// `records(dataset, id, hash, payload, seq)` with primary key (dataset, id) and an index on (dataset, seq);
+/// `checkpoints(dataset, value, version)`. WAL, `synchronous=NORMAL` (BENCHMARKS.md). Per batch one GRDB write
+/// (one transaction): the dataset's last seq, then per record a select of the stored hash, and an upsert with
+/// the next seq when new or changed; then the checkpoint (read version, upsert version + 1). Replay is
+/// `WHERE dataset = ? AND seq > ? ORDER BY seq LIMIT ?` (keyset pagination), one read transaction a page.
+/// Statements are GRDB's cached prepared statements, the fast idiomatic path.
+final class PeerSystem: BlockingBenchSystem {
+    private let pool: DatabasePool
+
+    init(directory: String, durability: BenchDurability) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: directory + "/peer.sqlite", configuration: configuration)  // WAL
+        try pool.write { db in
+            try db.execute(sql: """
+                CREATE TABLE records (
+                    dataset TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    hash BLOB NOT NULL,
+                    payload BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (dataset, id)
+                );
+                CREATE INDEX records_by_seq ON records(dataset, seq);
+                CREATE TABLE checkpoints (
+                    dataset TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL,
+                    version INTEGER NOT NULL
+                );
+                """)
+        }
+    }
+
+    func close() async throws {
+        try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try pool.close()
+    }
+
+    private static func dataset(_ connection: Int) -> String { "bench-integration/connection-\(connection)/Contact" }
+
+    func writeBlocking(_ batch: WriteBatch) throws -> Int {
+        let dataset = Self.dataset(batch.connection)
+        return try pool.write { db -> Int in
+            var written = 0
+            var seq = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM records WHERE dataset = ?", arguments: [dataset]) ?? 0
+            let select = try db.cachedStatement(sql: "SELECT hash FROM records WHERE dataset = ? AND id = ?")
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO records (dataset, id, hash, payload, seq) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (dataset, id) DO UPDATE SET hash = excluded.hash, payload = excluded.payload, seq = excluded.seq
+                """)
+            for record in batch.records {
+                let hash = Data(SHA256.hash(data: record.json).prefix(16))
+                let stored = try Data.fetchOne(select, arguments: [dataset, record.id])
+                if stored == hash { continue }
+                seq += 1
+                written += 1
+                try upsert.execute(arguments: [dataset, record.id, hash, Data(record.json), seq])
+            }
+            let version = try Int64.fetchOne(
+                db, sql: "SELECT version FROM checkpoints WHERE dataset = ?", arguments: [dataset]) ?? 0
+            try db.execute(
+                sql: """
+                    INSERT INTO checkpoints (dataset, value, version) VALUES (?, ?, ?)
+                    ON CONFLICT (dataset) DO UPDATE SET value = excluded.value, version = excluded.version
+                    """,
+                arguments: [dataset, #"{"batch":\#(batch.checkpoint),"cursor":"page-\#(batch.checkpoint)"}"#, version + 1])
+            return written
+        }
+    }
+
+    func replayBlocking(connection: Int, pageSize: Int) throws -> ReplayResult {
+        let dataset = Self.dataset(connection)
+        var result = ReplayResult(records: 0, bytes: 0)
+        var last: Int64 = 0
+        while true {
+            let (read, bytes, position) = try pool.read { db -> (Int, Int, Int64) in
+                let statement = try db.cachedStatement(
+                    sql: "SELECT id, payload, seq FROM records WHERE dataset = ? AND seq > ? ORDER BY seq LIMIT ?")
+                var read = 0
+                var bytes = 0
+                var position = last
+                let rows = try Row.fetchCursor(statement, arguments: [dataset, last, pageSize])
+                while let row = try rows.next() {
+                    let id: String = row[0]
+                    let payload: Data = row[1]
+                    position = row[2]
+                    bytes += payload.count
+                    read += id.isEmpty ? 0 : 1
+                }
+                return (read, bytes, position)
+            }
+            result.records += read
+            result.bytes += bytes
+            last = position
+            if read < pageSize { break }
+        }
+        return result
+    }
+}

@@ -1,0 +1,326 @@
+import BenchmarkSupport
+import Foundation
+import Synchronization
+
+/// What one child process runs: one system, one shape, one workload group, in a fresh directory.
+struct SingleRun: Codable, Sendable {
+    enum Group: String, Codable, Sendable {
+        /// W1 backfill, then W2 re-sync and W3 replay over the same store, as selected.
+        case chain
+        /// W4: 1 writer, then `writers` writers, then `writers` writers with `readers` readers, each on a fresh store.
+        case concurrent
+        /// W7: W1 only, with the heap sampled.
+        case memory
+    }
+
+    var group: Group
+    var system: SystemKind
+    var shape: RecordShape
+    var durability: BenchDurability
+    var directory: String
+    /// W1/W2/W7 record count.
+    var records: Int
+    /// W1/W2/W7 batch size.
+    var batch: Int
+    /// Which of W2 and W3 follow W1 in a chain.
+    var resync: Bool
+    var replayPageSizes: [Int]
+    /// W4 sizes.
+    var writers: Int
+    var readers: Int
+    var recordsPerWriter: Int
+    var concurrentBatch: Int
+}
+
+/// One measured figure of a run.
+struct Measurement: Codable, Sendable {
+    /// `W1`, `W2`, `W3/100`, `W4/1w`, `W4/4w`, `W4/4w+2r`, `W7`.
+    var workload: String
+    /// Records written or read.
+    var records: Int
+    /// Time spent in the system's calls (W1/W2: the sum of commit latencies; record generation excluded), or
+    /// wall time (W3, W4).
+    var seconds: Double
+    /// Records written (new or changed) as the system counted them, where it reports it.
+    var written: Int?
+    /// Commit latency percentiles of the batches, milliseconds.
+    var p50Milliseconds: Double?
+    var p99Milliseconds: Double?
+    /// Disk use of the store after the workload.
+    var diskAllocated: Int?
+    /// Anonymous resident memory after the workload, and the largest sampled during it.
+    var heapBytes: Int?
+    var peakHeapBytes: Int?
+
+    var recordsPerSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
+}
+
+/// Runs `run` in this process and returns its measurements.
+func execute(_ run: SingleRun) async throws -> [Measurement] {
+    switch run.group {
+    case .chain: return try await runChain(run)
+    case .concurrent: return try await runConcurrent(run)
+    case .memory: return try await runMemory(run)
+    }
+}
+
+// MARK: - W1, W2, W3
+
+/// Saves records `0..<count` of `generator` on `connection` in batches of `batch`, one checkpoint per batch,
+/// and times each system call. `revision(i)` picks the version of record `i` (W2's changed share).
+private func saveAll(_ system: any BenchSystem, generator: RecordGenerator, count: Int, batch: Int,
+                     connection: Int = 0, revision: (Int) -> Int = { _ in 0 },
+                     sampleHeap: Bool = false) async throws -> (latencies: [Double], seconds: Double, peakHeap: Int, written: Int) {
+    var latencies: [Double] = []
+    latencies.reserveCapacity(count / max(batch, 1) + 1)
+    var total: UInt64 = 0
+    var peakHeap = 0
+    var number = 0
+    var written = 0
+    for start in stride(from: 0, to: count, by: batch) {
+        let records = (start..<min(start + batch, count)).map { generator.record(at: $0, revision: revision($0)) }
+        number += 1
+        let writeBatch = WriteBatch(connection: connection, records: records, checkpoint: number)
+        let began = monotonicNanoseconds()
+        written += try await system.write(writeBatch)
+        let took = monotonicNanoseconds() - began
+        total += took
+        latencies.append(Double(took) / 1e6)
+        if sampleHeap, number % 8 == 0 { peakHeap = max(peakHeap, ProcessMemory.current().residentAnonymous) }
+    }
+    return (latencies, Double(total) / 1e9, peakHeap, written)
+}
+
+private func runChain(_ run: SingleRun) async throws -> [Measurement] {
+    let generator = RecordGenerator(shape: run.shape)
+    let system = try await openSystem(run.system, directory: run.directory, durability: run.durability)
+    var results: [Measurement] = []
+
+    let w1 = try await saveAll(system, generator: generator, count: run.records, batch: run.batch)
+    results.append(Measurement(
+        workload: "W1", records: run.records, seconds: w1.seconds, written: w1.written,
+        p50Milliseconds: Statistics.percentile(w1.latencies, 50), p99Milliseconds: Statistics.percentile(w1.latencies, 99),
+        diskAllocated: DiskUsage.of(run.directory).allocated, heapBytes: ProcessMemory.current().residentAnonymous))
+    progress("  \(run.system) W1 \(rate(results.last!)), \(w1.written) written")
+
+    if run.resync {
+        let w2 = try await saveAll(system, generator: generator, count: run.records, batch: run.batch,
+                                   revision: { generator.isChanged($0) ? 1 : 0 })
+        results.append(Measurement(
+            workload: "W2", records: run.records, seconds: w2.seconds, written: w2.written,
+            p50Milliseconds: Statistics.percentile(w2.latencies, 50), p99Milliseconds: Statistics.percentile(w2.latencies, 99),
+            diskAllocated: DiskUsage.of(run.directory).allocated, heapBytes: ProcessMemory.current().residentAnonymous))
+        progress("  \(run.system) W2 \(rate(results.last!)), \(w2.written) written")
+    }
+
+    for pageSize in run.replayPageSizes {
+        let began = monotonicNanoseconds()
+        let read = try await system.replay(connection: 0, pageSize: pageSize)
+        let seconds = Double(monotonicNanoseconds() - began) / 1e9
+        results.append(Measurement(workload: "W3/\(pageSize)", records: read.records, seconds: seconds))
+        progress("  \(run.system) W3/\(pageSize) \(rate(results.last!)) (\(read.records) records, \(read.bytes) payload bytes)")
+    }
+    try await system.close()
+    if let index = results.lastIndex(where: { $0.workload == (run.resync ? "W2" : "W1") }) {
+        results[index].diskAllocated = DiskUsage.of(run.directory).allocated  // after the final flush/checkpoint
+    }
+    return results
+}
+
+// MARK: - W7
+
+private func runMemory(_ run: SingleRun) async throws -> [Measurement] {
+    let generator = RecordGenerator(shape: run.shape)
+    let system = try await openSystem(run.system, directory: run.directory, durability: run.durability)
+    let w1 = try await saveAll(system, generator: generator, count: run.records, batch: run.batch, sampleHeap: true)
+    let heap = ProcessMemory.current().residentAnonymous
+    try await system.close()
+    progress("  \(run.system) W7 N=\(run.records): heap \(heap >> 20) MiB, peak sampled \(max(heap, w1.peakHeap) >> 20) MiB")
+    return [Measurement(workload: "W7", records: run.records, seconds: w1.seconds,
+                        heapBytes: heap, peakHeapBytes: max(heap, w1.peakHeap))]
+}
+
+// MARK: - W4
+
+private func runConcurrent(_ run: SingleRun) async throws -> [Measurement] {
+    var results: [Measurement] = []
+    let phases: [(name: String, writers: Int, readers: Int)] = [
+        ("W4/1w", 1, 0),
+        ("W4/\(run.writers)w", run.writers, 0),
+        ("W4/\(run.writers)w+\(run.readers)r", run.writers, run.readers),
+    ]
+    for phase in phases {
+        let directory = run.directory + "/" + phase.name.replacingOccurrences(of: "/", with: "-")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let system = try await openSystem(run.system, directory: directory, durability: run.durability)
+        let (seconds, latencies, replayed) = try await concurrentPhase(
+            system, run: run, writers: phase.writers, readers: phase.readers)
+        try await system.close()
+        let total = phase.writers * run.recordsPerWriter
+        results.append(Measurement(
+            workload: phase.name, records: total, seconds: seconds, written: replayed,
+            p50Milliseconds: Statistics.percentile(latencies, 50), p99Milliseconds: Statistics.percentile(latencies, 99),
+            diskAllocated: DiskUsage.of(directory).allocated))
+        progress("  \(run.system) \(phase.name) \(rate(results.last!))" + (phase.readers > 0 ? ", readers read \(replayed) records" : ""))
+    }
+    return results
+}
+
+/// The flags writers and readers of one W4 phase share.
+private final class PhaseState: Sendable {
+    let done = Atomic<Bool>(false)
+    let replayed = Atomic<Int>(0)
+}
+
+/// Collects per-batch latencies from concurrent writers.
+private final class LatencyLog: Sendable {
+    private let values = Mutex<[Double]>([])
+    func add(_ batch: [Double]) { values.withLock { $0.append(contentsOf: batch) } }
+    var all: [Double] { values.withLock { $0 } }
+}
+
+/// Runs `writers` writers (each its own connection, `recordsPerWriter` records in batches of `concurrentBatch`)
+/// and `readers` readers replaying connection 0.. in a loop until the writers are done. Returns the writers'
+/// wall time, their commit latencies and how many records the readers read.
+private func concurrentPhase(_ system: any BenchSystem, run: SingleRun, writers: Int, readers: Int) async throws
+    -> (Double, [Double], Int)
+{
+    let generator = RecordGenerator(shape: run.shape)
+    let perWriter = run.recordsPerWriter
+    let batchSize = run.concurrentBatch
+    let shared = PhaseState()
+    let latencies = LatencyLog()
+
+    // Pre-generate the batches so that writers only write.
+    let batches: [[WriteBatch]] = (0..<writers).map { writer in
+        var list: [WriteBatch] = []
+        var number = 0
+        for start in stride(from: 0, to: perWriter, by: batchSize) {
+            number += 1
+            let base = writer * perWriter
+            let records = (start..<min(start + batchSize, perWriter)).map { generator.record(at: base + $0) }
+            list.append(WriteBatch(connection: writer, records: records, checkpoint: number))
+        }
+        return list
+    }
+
+    @Sendable func writeAll(_ writer: Int) async throws {
+        var own: [Double] = []
+        for batch in batches[writer] {
+            let began = monotonicNanoseconds()
+            try await system.write(batch)
+            own.append(Double(monotonicNanoseconds() - began) / 1e6)
+        }
+        latencies.add(own)
+    }
+    @Sendable func writeAllBlocking(_ writer: Int, _ blocking: any BlockingBenchSystem) throws {
+        var own: [Double] = []
+        for batch in batches[writer] {
+            let began = monotonicNanoseconds()
+            _ = try blocking.writeBlocking(batch)
+            own.append(Double(monotonicNanoseconds() - began) / 1e6)
+        }
+        latencies.add(own)
+    }
+    @Sendable func readLoop(_ reader: Int) async throws {
+        while !shared.done.load(ordering: .relaxed) {
+            let read = try await system.replay(connection: reader % writers, pageSize: 1_000)
+            shared.replayed.add(read.records, ordering: .relaxed)
+        }
+    }
+    @Sendable func readLoopBlocking(_ reader: Int, _ blocking: any BlockingBenchSystem) throws {
+        while !shared.done.load(ordering: .relaxed) {
+            let read = try blocking.replayBlocking(connection: reader % writers, pageSize: 1_000)
+            shared.replayed.add(read.records, ordering: .relaxed)
+        }
+    }
+
+    let began = monotonicNanoseconds()
+    var writersEnded: UInt64 = 0
+    if let blocking = system as? any BlockingBenchSystem {
+        // Plain threads: the blocking C calls would otherwise hold the two cooperative-pool threads.
+        let readerThreads = (0..<readers).map { reader in
+            spawnThread { try readLoopBlocking(reader, blocking) }
+        }
+        let writerThreads = (0..<writers).map { writer in
+            spawnThread { try writeAllBlocking(writer, blocking) }
+        }
+        for thread in writerThreads { try await thread.value }
+        writersEnded = monotonicNanoseconds()
+        shared.done.store(true, ordering: .relaxed)
+        for thread in readerThreads { try await thread.value }
+    } else {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for reader in 0..<readers { group.addTask { try await readLoop(reader) } }
+            try await withThrowingTaskGroup(of: Void.self) { writerGroup in
+                for writer in 0..<writers { writerGroup.addTask { try await writeAll(writer) } }
+                try await writerGroup.waitForAll()
+            }
+            writersEnded = monotonicNanoseconds()
+            shared.done.store(true, ordering: .relaxed)
+            try await group.waitForAll()
+        }
+    }
+    return (Double(writersEnded - began) / 1e9, latencies.all, shared.replayed.load(ordering: .relaxed))
+}
+
+/// A result that a plain thread delivers.
+final class ThreadResult: Sendable {
+    private let state = Mutex<(result: Result<Void, any Error>?, waiter: CheckedContinuation<Void, any Error>?)>((nil, nil))
+
+    func finish(_ result: Result<Void, any Error>) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            state.result = result
+            let waiter = state.waiter
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    var value: Void {
+        get async throws {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready = state.withLock { state -> Result<Void, any Error>? in
+                    if state.result == nil { state.waiter = continuation }
+                    return state.result
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        }
+    }
+}
+
+/// Runs `body` on a new thread of its own.
+func spawnThread(_ body: @escaping @Sendable () throws -> Void) -> ThreadResult {
+    let result = ThreadResult()
+    let thread = Thread {
+        result.finish(Result { try body() })
+    }
+    thread.stackSize = 1 << 20
+    thread.start()
+    return result
+}
+
+// MARK: - Output helpers
+
+/// Writes a progress line to standard error (standard output carries the result).
+func progress(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+func rate(_ measurement: Measurement) -> String {
+    "\(formatCount(measurement.recordsPerSecond)) rec/s"
+}
+
+/// `1234567.8` → `1,234,568`.
+func formatCount(_ value: Double) -> String {
+    let rounded = Int(value.rounded())
+    let digits = String(rounded.magnitude)
+    var out = ""
+    for (index, character) in digits.enumerated() {
+        if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+        out.append(character)
+    }
+    return rounded < 0 ? "-" + out : out
+}

@@ -1,0 +1,108 @@
+import LMDB
+
+/// Reads a dataset's change stream inside a read transaction.
+///
+/// A page is one `MDB_SET_RANGE` to the position after the cursor and then a forward scan of the dataset's log
+/// range: the log holds exactly the latest version of each record, in commit order, so no entry is skipped as
+/// superseded. The cost of a page follows the page (plus entries that a filter rejects on the way).
+struct StreamReader {
+    let layout: Layout
+    let catalog: DatasetCatalog
+
+    init(layout: Layout) {
+        self.layout = layout
+        self.catalog = DatasetCatalog(layout: layout)
+    }
+
+    func page(of key: DatasetKey, query: RecordQuery, in txn: borrowing Transaction) throws -> RecordPage {
+        try key.validate()
+        try query.validate()
+        let current = try catalog.id(of: key, in: txn)
+        let after = try query.cursor.map { text in try position(of: StreamCursor(parsing: text), for: key, currentID: current, in: txn) } ?? 0
+        guard let dataset = current else { return RecordPage(records: [], nextCursor: nil) }
+        if let ids = query.ids {
+            return try page(of: dataset, ids: ids, after: after, query: query, in: txn)
+        }
+        var records: [StoredRecord] = []
+        records.reserveCapacity(min(query.limit, 1024))
+        var hasMore = false
+        try withLogKey(dataset: dataset, sequence: after + 1) { start in
+            try txn.withCursor(on: layout.log) { cursor in
+                var next = try cursor.seek(atLeast: start)
+                while let entry = next {
+                    let position = try decodeLogKey(entry.key)
+                    guard position.dataset == dataset else { break }
+                    let (action, modified) = try LogEntry.peek(entry.value)
+                    if query.matches(action, lastModifiedAt: modified) {
+                        if records.count == query.limit {
+                            hasMore = true
+                            break
+                        }
+                        records.append(StoredRecord(entry: try LogEntry(decoding: entry.value),
+                                                    cursor: StreamCursor(dataset: dataset, sequence: position.sequence)))
+                    }
+                    next = try cursor.next()
+                }
+            }
+        }
+        return RecordPage(records: records, nextCursor: hasMore ? records.last?.metadata.cursor : nil)
+    }
+
+    /// A page restricted to `ids`: one view lookup per id, then the matches in stream order.
+    private func page(of dataset: UInt32, ids: [String], after: UInt64, query: RecordQuery,
+                      in txn: borrowing Transaction) throws -> RecordPage {
+        var found: [(UInt64, StoredRecord)] = []
+        for id in Set(ids) {
+            guard let located = try record(id, in: dataset, txn: txn), located.0 > after,
+                  query.matches(located.1.metadata.lastAction, lastModifiedAt: located.1.metadata.lastModifiedAt)
+            else { continue }
+            found.append(located)
+        }
+        found.sort { $0.0 < $1.0 }
+        let page = found.prefix(query.limit).map(\.1)
+        return RecordPage(records: page, nextCursor: found.count > query.limit ? page.last?.metadata.cursor : nil)
+    }
+
+    /// The record `id` of `dataset` with its sequence, or `nil`.
+    func record(_ id: String, in dataset: UInt32, txn: borrowing Transaction) throws -> (UInt64, StoredRecord)? {
+        var key = ByteWriter(capacity: 4 + id.utf8.count)
+        ViewEntry.key(dataset: dataset, recordID: id, into: &key)
+        let view = try key.bytes.withUnsafeBytes { raw in
+            try txn.value(in: layout.view, forKey: raw).map { value throws(TidemarkError) in try ViewEntry(decoding: value) }
+        }
+        guard let view else { return nil }
+        let record = try withLogKey(dataset: dataset, sequence: view.sequence) { logKey in
+            guard let raw = try txn.value(in: layout.log, forKey: logKey) else {
+                throw TidemarkError.corrupted("the view points at log position \(view.sequence) of dataset \(dataset), which is missing")
+            }
+            return StoredRecord(entry: try LogEntry(decoding: raw), cursor: StreamCursor(dataset: dataset, sequence: view.sequence))
+        }
+        return (view.sequence, record)
+    }
+
+    /// The first or last cursor of a dataset's stream, or `nil` when it is empty.
+    func edgeCursor(of key: DatasetKey, last: Bool, in txn: borrowing Transaction) throws -> String? {
+        try key.validate()
+        guard let dataset = try catalog.id(of: key, in: txn) else { return nil }
+        return try txn.withCursor(on: layout.log) { cursor in
+            let entry: Cursor.Entry?
+            if last {
+                let after = try withLogKey(dataset: dataset + 1, sequence: 0) { try cursor.seek(atLeast: $0) }
+                entry = after == nil ? try cursor.last() : try cursor.previous()
+            } else {
+                entry = try withLogKey(dataset: dataset, sequence: 0) { try cursor.seek(atLeast: $0) }
+            }
+            guard let entry else { return nil }
+            let position = try decodeLogKey(entry.key)
+            return position.dataset == dataset ? StreamCursor(dataset: dataset, sequence: position.sequence).encoded : nil
+        }
+    }
+
+    /// The sequence a cursor stands at, after checking that it belongs to `key`'s current dataset.
+    func position(of cursor: StreamCursor, for key: DatasetKey, currentID: UInt32?, in txn: borrowing Transaction) throws -> UInt64 {
+        if cursor.dataset == currentID { return cursor.sequence }
+        guard let named = try catalog.record(cursor.dataset, in: txn) else { throw TidemarkError.malformedCursor }
+        if named.key == key && named.isEmptied { throw TidemarkError.cursorBeforeEmpty }
+        throw TidemarkError.cursorFromAnotherDataset
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import LMDB
+
+/// An open Tidemark store: one LMDB environment in a directory.
+///
+/// `Store` is `Sendable`: any number of tasks may read while batches are written. Writes go through
+/// ``write(_:)``, which suspends the caller (it never blocks a thread of the cooperative pool) while one
+/// dedicated writer thread commits batches, several at a time when they arrive together (group commit).
+/// Reads (``records(in:_:)`` and the other getters) run synchronously in a read transaction on the calling
+/// thread; they never wait for the writer, and block only for the moment another thread grows the map.
+///
+/// Several processes may open the same directory: LMDB serialises their writers and their readers see each
+/// other's commits.
+public final class Store: Sendable {
+    let environment: Environment
+    let layout: Layout
+    let options: StoreOptions
+    private let queue: WriteQueue
+    private let reader: StreamReader
+
+    /// Opens the store in `directory`, creating the directory and the store if needed.
+    public init(directory: String, options: StoreOptions = StoreOptions()) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw TidemarkError.invalidRequest("cannot create the store directory '\(directory)': \(error.localizedDescription)")
+        }
+        let environment = try TidemarkError.wrapping { try Environment(directory: directory, options: options.environmentOptions) }
+        let layout = try TidemarkError.wrapping { try Layout(environment: environment) }
+        try TidemarkError.wrapping { try Self.checkFormat(environment: environment, layout: layout) }
+        self.environment = environment
+        self.layout = layout
+        self.options = options
+        reader = StreamReader(layout: layout)
+        queue = WriteQueue(environment: environment, layout: layout, options: options, onCommit: {})
+    }
+
+    deinit {
+        queue.stop()
+    }
+
+    private static func checkFormat(environment: Environment, layout: Layout) throws {
+        let key = Array("format".utf8)
+        try environment.write { txn in
+            try key.withUnsafeBytes { key in
+                if let raw = try txn.value(in: layout.meta, forKey: key) {
+                    var reader = ByteReader(raw)
+                    let version: UInt32 = try reader.read()
+                    guard version == Layout.formatVersion else {
+                        throw TidemarkError.corrupted("the store has format version \(version); this Tidemark reads version \(Layout.formatVersion)")
+                    }
+                } else {
+                    try withUnsafeBytes(of: Layout.formatVersion.bigEndian) { try txn.put($0, forKey: key, in: layout.meta) }
+                }
+            }
+        }
+    }
+
+    // MARK: - Writes
+
+    /// Commits `batch` atomically and returns what it did. Throws a ``TidemarkError`` when any record, name or
+    /// the checkpoint write is rejected; the batch has then written nothing.
+    @discardableResult
+    public func write(_ batch: Batch) async throws -> BatchSummary {
+        try await queue.submit(batch)
+    }
+
+    // MARK: - Reads
+
+    /// One page of `dataset`'s change stream.
+    public func records(in dataset: DatasetKey, _ query: RecordQuery = RecordQuery()) throws -> RecordPage {
+        try read { txn in try reader.page(of: dataset, query: query, in: txn) }
+    }
+
+    /// The record `id` of `dataset` at its latest version, deleted or not; `nil` if the dataset never had it.
+    public func record(_ id: String, in dataset: DatasetKey) throws -> StoredRecord? {
+        try read { txn in
+            try dataset.validate()
+            guard let datasetID = try DatasetCatalog(layout: layout).id(of: dataset, in: txn) else { return nil }
+            return try reader.record(id, in: datasetID, txn: txn)?.1
+        }
+    }
+
+    /// The cursor of the first change in `dataset`'s stream; `nil` when it is empty.
+    public func firstCursor(of dataset: DatasetKey) throws -> String? {
+        try read { txn in try reader.edgeCursor(of: dataset, last: false, in: txn) }
+    }
+
+    /// The cursor of the last change in `dataset`'s stream; `nil` when it is empty.
+    public func lastCursor(of dataset: DatasetKey) throws -> String? {
+        try read { txn in try reader.edgeCursor(of: dataset, last: true, in: txn) }
+    }
+
+    /// The checkpoint of `sync`; `nil` on a first run. A cleared checkpoint has a `nil` value and its last version.
+    public func checkpoint(of sync: SyncKey) throws -> Checkpoint? {
+        try read { txn in
+            try sync.validate()
+            return try CheckpointTable(layout: layout).checkpoint(for: sync, in: txn)
+        }
+    }
+
+    /// The counts of `dataset` (all zero when it does not exist).
+    public func counts(of dataset: DatasetKey) throws -> DatasetCounts {
+        try read { txn in
+            try dataset.validate()
+            return try DatasetCatalog(layout: layout).record(of: dataset, in: txn)?.counts ?? DatasetCounts()
+        }
+    }
+
+    /// Every dataset of the store with its counts.
+    public func datasets() throws -> [DatasetSummary] {
+        try read { txn in
+            try DatasetCatalog(layout: layout).all(in: txn).map {
+                DatasetSummary(key: $0.key, counts: $0.counts, createdAt: $0.createdAt, lastWriteAt: $0.lastWriteAt)
+            }
+        }
+    }
+
+    /// Runs `body` in a read transaction, reporting LMDB failures as ``TidemarkError/storage(_:)``.
+    func read<R>(_ body: (borrowing Transaction) throws -> R) throws(TidemarkError) -> R {
+        try TidemarkError.wrapping { try environment.read(body) }
+    }
+}
+
+/// A dataset and its counts, as listed by ``Store/datasets()``.
+public struct DatasetSummary: Equatable, Sendable {
+    /// Which dataset.
+    public var key: DatasetKey
+    /// Its counts.
+    public var counts: DatasetCounts
+    /// When it was first written.
+    public var createdAt: Timestamp
+    /// When it was last written.
+    public var lastWriteAt: Timestamp
+}

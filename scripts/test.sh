@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets up (liblmdb-dev when missing) and runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! pkg-config --exists lmdb 2>/dev/null; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update
+  $SUDO apt-get install -y liblmdb-dev
+fi
+swift build --build-tests
+swift test --skip-build
