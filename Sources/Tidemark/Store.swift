@@ -65,6 +65,12 @@ public final class Store: Sendable {
         try await queue.submit(batch)
     }
 
+    /// Runs `body` in a write transaction of its own on the writer thread, in turn with the batches. `body` may
+    /// run again when the map grows, so it must have no effect outside the transaction.
+    func performWrite<R: Sendable>(_ body: @escaping @Sendable (borrowing Transaction, inout BatchWriter) throws -> R) async throws -> R {
+        try await queue.perform(body)
+    }
+
     // MARK: - Reads
 
     /// One page of `dataset`'s change stream.

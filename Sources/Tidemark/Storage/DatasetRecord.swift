@@ -115,6 +115,19 @@ struct DatasetCatalog {
         }
     }
 
+    /// Retires the current dataset of `key` (SPEC §4 emptyCache, §5 full-record TTL): its row is marked emptied
+    /// and its name freed, so the next write creates a new dataset and every cursor of the old one is rejected as
+    /// ``TidemarkError/cursorBeforeEmpty``. The old entries are removed later by ``Store/purgeEmptiedDatasets(entriesPerTransaction:)``,
+    /// in bounded transactions. O(1): returns whether there was a dataset to retire.
+    @discardableResult
+    func retire(_ key: DatasetKey, in txn: borrowing Transaction) throws -> Bool {
+        guard var record = try record(of: key, in: txn) else { return false }
+        record.isEmptied = true
+        try save(record, in: txn)
+        try key.catalogKey.withUnsafeBytes { _ = try txn.delete($0, in: layout.datasetNames) }
+        return true
+    }
+
     /// Every current (not emptied) dataset, in id order.
     func all(in txn: borrowing Transaction) throws -> [DatasetRecord] {
         try txn.withCursor(on: layout.datasets) { cursor in

@@ -3,7 +3,8 @@ import LMDB
 
 /// Serialises writes on one dedicated thread and commits concurrent batches together (group commit).
 ///
-/// Callers enqueue a batch and suspend. The writer thread takes every waiting batch (up to
+/// Two kinds of work are queued, in arrival order: batches, and jobs (maintenance, runs, resets: any write
+/// that is not a batch), each job in a transaction of its own. Callers enqueue and suspend. The writer thread takes every waiting batch (up to
 /// ``StoreOptions/maximumGroupSize``), applies each in its own nested transaction of one write transaction, and
 /// commits once: one flush for the group. A batch that is rejected is rolled back alone; the others commit. If
 /// the group's transaction itself fails, each batch is retried in a transaction of its own, so one batch's
@@ -15,11 +16,17 @@ final class WriteQueue: @unchecked Sendable {
         let continuation: CheckedContinuation<BatchSummary, any Error>
     }
 
+    private enum Work {
+        case batch(Pending)
+        /// Runs in its own write transaction on the writer thread and resumes its caller itself.
+        case job((Environment, inout BatchWriter) -> Void)
+    }
+
     private let environment: Environment
     private let clock: any StoreClock
     private let maximumGroupSize: Int
     private let condition = NSCondition()
-    private var pending: [Pending] = []
+    private var pending: [Work] = []
     private var isStopping = false
     private let stopped = DispatchSemaphore(value: 0)
     private var writer: BatchWriter
@@ -39,16 +46,35 @@ final class WriteQueue: @unchecked Sendable {
     /// Queues `batch` and returns its summary once it is committed (durably, under the default durability).
     func submit(_ batch: Batch) async throws -> BatchSummary {
         try await withCheckedThrowingContinuation { continuation in
-            condition.lock()
-            if isStopping {
-                condition.unlock()
-                continuation.resume(throwing: TidemarkError.invalidRequest("the store is closed"))
-                return
+            enqueue(.batch(Pending(batch: batch, continuation: continuation))) {
+                continuation.resume(throwing: $0)
             }
-            pending.append(Pending(batch: batch, continuation: continuation))
-            condition.signal()
-            condition.unlock()
         }
+    }
+
+    /// Runs `body` in a write transaction of its own on the writer thread and returns its result. `body` may
+    /// run more than once (when the map must grow), so it must have no effect outside the transaction.
+    func perform<R: Sendable>(_ body: @escaping @Sendable (borrowing Transaction, inout BatchWriter) throws -> R) async throws -> R {
+        try await withCheckedThrowingContinuation { continuation in
+            let job: (Environment, inout BatchWriter) -> Void = { [onCommit] environment, writer in
+                let result = Result { try environment.write { txn in try body(txn, &writer) } }
+                if case .success = result { onCommit() }
+                continuation.resume(with: result.mapError(Self.publicError))
+            }
+            enqueue(.job(job)) { continuation.resume(throwing: $0) }
+        }
+    }
+
+    private func enqueue(_ work: Work, orFail fail: (any Error) -> Void) {
+        condition.lock()
+        if isStopping {
+            condition.unlock()
+            fail(TidemarkError.invalidRequest("the store is closed"))
+            return
+        }
+        pending.append(work)
+        condition.signal()
+        condition.unlock()
     }
 
     /// Finishes the queued batches, then stops the thread; blocks until it has.
@@ -64,15 +90,21 @@ final class WriteQueue: @unchecked Sendable {
         while true {
             condition.lock()
             while pending.isEmpty && !isStopping { condition.wait() }
-            if pending.isEmpty {
+            guard !pending.isEmpty else {
                 condition.unlock()
                 stopped.signal()
                 return
             }
-            let group = Array(pending.prefix(maximumGroupSize))
-            pending.removeFirst(group.count)
+            // Batches waiting in a row commit together; a job runs alone.
+            var group: [Pending] = []
+            while group.count < maximumGroupSize, case .batch(let next)? = pending.first {
+                group.append(next)
+                pending.removeFirst()
+            }
+            var job: ((Environment, inout BatchWriter) -> Void)?
+            if group.isEmpty, case .job(let next) = pending.removeFirst() { job = next }
             condition.unlock()
-            commit(group)
+            if let job { job(environment, &writer) } else { commit(group) }
         }
     }
 
