@@ -148,7 +148,16 @@ public final class Environment: @unchecked Sendable {
     /// environment, as LMDB advises.
     public func openDatabase(named name: String, flags: DatabaseFlags = []) throws -> Database {
         if isReadOnly {
-            return try read { txn in try Database(opening: name, flags: flags, in: txn) }
+            // A handle opened in a read transaction survives only if that transaction commits.
+            let txn = try begin(flags: UInt32(MDB_RDONLY))
+            do {
+                let database = try Database(opening: name, flags: flags, in: Transaction(pointer: txn, environment: pointer))
+                try check(mdb_txn_commit(txn))
+                return database
+            } catch {
+                mdb_txn_abort(txn)
+                throw error
+            }
         }
         return try write { txn in try Database(opening: name, flags: flags.union(.create), in: txn) }
     }
