@@ -17,6 +17,7 @@ public final class Store: Sendable {
     let options: StoreOptions
     private let queue: WriteQueue
     private let reader: StreamReader
+    private let maintenance = MaintenanceSchedule()
 
     /// Opens the store in `directory`, creating the directory and the store if needed.
     public init(directory: String, options: StoreOptions = StoreOptions()) throws {
@@ -33,9 +34,11 @@ public final class Store: Sendable {
         self.options = options
         reader = StreamReader(layout: layout)
         queue = WriteQueue(environment: environment, layout: layout, options: options, onCommit: {})
+        if let interval = options.maintenanceInterval { maintenance.start(every: interval, for: self) }
     }
 
     deinit {
+        maintenance.cancel()
         queue.stop()
     }
 

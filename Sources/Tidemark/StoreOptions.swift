@@ -20,6 +20,11 @@ public struct StoreOptions: Sendable {
     public var clock: any StoreClock = SystemClock()
     /// The most batches merged into one transaction and one flush by group commit.
     public var maximumGroupSize: Int = 64
+    /// Payload TTL, full-record TTL and the size of retention's transactions (SPEC §5).
+    public var retention = RetentionPolicy()
+    /// When set, the store runs ``Store/runMaintenance()`` in the background this often, until it closes;
+    /// `nil` (the default) leaves maintenance to the caller.
+    public var maintenanceInterval: Duration?
 
     private var excludedFieldSets: [String: FieldSet] = [:]
 

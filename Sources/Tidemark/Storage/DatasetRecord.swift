@@ -30,6 +30,9 @@ struct DatasetRecord: Equatable {
     var lastWriteAt: Timestamp
     /// The open deletion window's generation; 0 when none is open.
     var windowGeneration: UInt32 = 0
+    /// Retention's mark: every log entry of the dataset at or before this sequence has its payload pruned; 0 when
+    /// none is (see ``PayloadPruner``). Encoded last; a row written without it reads as 0.
+    var prunedThrough: UInt64 = 0
 
     init(id: UInt32, key: DatasetKey, createdAt: Timestamp) {
         self.id = id
@@ -48,6 +51,7 @@ struct DatasetRecord: Equatable {
         windowGeneration = try reader.read()
         let connection = ConnectionKey(integrationID: try reader.readString(), connectionID: try reader.readString())
         key = DatasetKey(connection: connection, model: ModelName(try reader.readString(), variant: try reader.readOptionalString()))
+        prunedThrough = reader.remaining == 0 ? 0 : try reader.read()
     }
 
     var encoded: [UInt8] {
@@ -64,6 +68,7 @@ struct DatasetRecord: Equatable {
         writer.appendString(key.connection.connectionID)
         writer.appendString(key.model.name)
         writer.appendOptionalString(key.model.variant)
+        writer.append(prunedThrough)
         return writer.bytes
     }
 }

@@ -290,6 +290,7 @@ struct BatchWriter {
                 }
             }
             context.dataset.counts.payloadBytes += Int64(payload.count)
+            context.dataset.prunedThrough = min(context.dataset.prunedThrough, existing.sequence - 1)  // see PayloadPruner
             entry.isPruned = false
         }
         if window != 0 { entry.seenGeneration = window }
