@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -29,15 +32,34 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "TidemarkServer",
+            dependencies: [
+                "Tidemark",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "TidemarkCLI",
             dependencies: [
                 "Tidemark",
+                "TidemarkServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "TidemarkTests", dependencies: ["Tidemark", "LMDB"]),
+        .target(name: "TidemarkTestSupport", path: "Tests/TidemarkTestSupport"),
+        .testTarget(
+            name: "TidemarkServerTests",
+            dependencies: ["TidemarkServer", "Tidemark", "TidemarkTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "TidemarkCLITests", dependencies: ["TidemarkCLI", "Tidemark", "LMDB", "TidemarkTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

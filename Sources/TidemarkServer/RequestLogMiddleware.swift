@@ -1,0 +1,19 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Logs one line per request at `info`: method, path (without the query), status and time taken. Headers, query
+/// strings and bodies are never logged, so neither is the secret key.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Where the lines go.
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms")
+        return response
+    }
+}
