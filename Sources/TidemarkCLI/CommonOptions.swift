@@ -6,9 +6,30 @@ struct StoreLocation: ParsableArguments {
     @Option(name: .customLong("data"), help: ArgumentHelp("The store's directory, created on first use.", valueName: "dir"))
     var directory = "./tidemark-data"
 
-    /// Opens the store.
-    func open() throws -> Store {
-        try Store(directory: directory)
+    /// Opens the store, with `options` when given.
+    func open(_ options: StoreOptions = StoreOptions()) throws -> Store {
+        try Store(directory: directory, options: options)
+    }
+}
+
+/// `--payload-ttl-days`, `--full-record-ttl-days`: the retention policy of subcommands that apply it.
+struct RetentionOptions: ParsableArguments {
+    @Option(help: "Drop the payload of records not changed for this many days (0 turns it off).")
+    var payloadTTLDays = 30
+
+    @Option(help: "Delete datasets no sync has written for this many days (0 turns it off).")
+    var fullRecordTTLDays = 60
+
+    func validate() throws {
+        guard payloadTTLDays >= 0, fullRecordTTLDays >= 0 else { throw ValidationError("TTLs must not be negative") }
+    }
+
+    /// The policy.
+    var policy: RetentionPolicy {
+        var policy = RetentionPolicy()
+        policy.payloadTTL = .seconds(payloadTTLDays * 86_400)
+        policy.fullRecordTTL = .seconds(fullRecordTTLDays * 86_400)
+        return policy
     }
 }
 

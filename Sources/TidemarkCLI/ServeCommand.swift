@@ -29,6 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest request body, in bytes.")
     var maxBodySize = ServerConfiguration().maximumBodySize
 
+    @OptionGroup var retention: RetentionOptions
+
+    @Option(help: "Run retention (TTLs, purges) every this many seconds; 0 turns it off.")
+    var maintenanceInterval = 3600
+
     @Option(help: "The log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -36,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
         guard (0...65535).contains(port) else { throw ValidationError("the port must be between 0 and 65535") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
+        guard maintenanceInterval >= 0 else { throw ValidationError("--maintenance-interval must not be negative") }
     }
 
     func run() async throws {
@@ -51,7 +57,10 @@ struct ServeCommand: AsyncParsableCommand {
                 handler.logLevel = level
                 return handler
             }
-            let server = TidemarkHTTPServer(store: try store.open(), configuration: configuration)
+            var options = StoreOptions()
+            options.retention = retention.policy
+            options.maintenanceInterval = maintenanceInterval > 0 ? .seconds(maintenanceInterval) : nil
+            let server = TidemarkHTTPServer(store: try store.open(options), configuration: configuration)
             let host = host
             try await server.run { port in
                 let output = StandardOutput()

@@ -3,11 +3,12 @@ import Foundation
 import Tidemark
 import TidemarkServer
 
-/// `tidemark stats`: the store's datasets with their counts.
+/// `tidemark stats`: the store's datasets with their counts, and its pages.
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Show the store's datasets with their record counts and payload bytes.")
+        abstract: "Show the store's datasets with their record counts and payload bytes, and its size in pages.",
+        discussion: "Counting the pages reads the whole change log once (no memory, never blocking writers).")
 
     @OptionGroup var store: StoreLocation
 
@@ -16,12 +17,15 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandFailure.reporting {
-            let datasets = try store.open().datasets()
+            let store = try store.open()
+            let datasets = try store.datasets()
+            let space = try store.spaceReport()
             let output = StandardOutput()
             if json {
-                output.line(try JSONCoding.encode(Stats(datasets: datasets.map(Stats.Dataset.init))))
+                output.line(try JSONCoding.encode(Stats(datasets: datasets.map(Stats.Dataset.init), space: Stats.Space(space))))
                 return
             }
+            output.line("store: \(space.filePages * space.pageSize) bytes, \(space.usedPages) pages used, \(space.freePages) free, \(space.pageSize) bytes a page, map \(space.mapSize) bytes")
             let rows = datasets.map { dataset in
                 [dataset.key.connection.integrationID, dataset.key.connection.connectionID, dataset.key.model.description,
                  "\(dataset.counts.live)", "\(dataset.counts.deleted)", "\(dataset.counts.payloadBytes)", dataset.lastWriteAt.description]
@@ -35,6 +39,29 @@ struct StatsCommand: AsyncParsableCommand {
     /// The `--json` output.
     struct Stats: Encodable {
         var datasets: [Dataset]
+        var space: Space
+
+        /// The store's pages.
+        struct Space: Encodable {
+            var fileBytes: Int
+            var pageSize: Int
+            var usedPages: Int
+            var freePages: Int
+            var mapBytes: Int
+
+            init(_ report: SpaceReport) {
+                fileBytes = report.filePages * report.pageSize
+                pageSize = report.pageSize
+                usedPages = report.usedPages
+                freePages = report.freePages
+                mapBytes = report.mapSize
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case fileBytes = "file_bytes", pageSize = "page_size", usedPages = "used_pages", freePages = "free_pages"
+                case mapBytes = "map_bytes"
+            }
+        }
 
         /// One dataset.
         struct Dataset: Encodable {

@@ -13,6 +13,7 @@ struct TidemarkCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, RecordsCommand.self, StatsCommand.self, CheckpointCommand.self,
-            ImportCommand.self, ExportCommand.self, VerifyCommand.self,
+            ImportCommand.self, ExportCommand.self, VerifyCommand.self, PruneCommand.self, CompactCommand.self,
+            CopyCommand.self,
         ])
 }

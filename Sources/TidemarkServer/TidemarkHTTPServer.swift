@@ -45,6 +45,7 @@ public struct TidemarkHTTPServer: Sendable {
         RecordsEndpoint(store: store).register(on: router)
         BatchEndpoint(store: store, maximumBodySize: configuration.maximumBodySize).register(on: router)
         CheckpointEndpoint(store: store, maximumBodySize: configuration.maximumBodySize).register(on: router)
+        PruneEndpoint(store: store, maximumBodySize: configuration.maximumBodySize).register(on: router)
         return router
     }
 }

@@ -101,10 +101,14 @@ struct CommandTests {
         #expect(datasets[0]["model"] as? String == "Contact")
         #expect(datasets[0]["live"] as? Int == 1)
         #expect(datasets[0]["payload_bytes"] as? Int == 10)
+        let space = try #require(try json.json["space"] as? [String: Any])
+        #expect((space["used_pages"] as? Int ?? 0) > 0)
+        #expect(space["page_size"] as? Int == 4096)
         let table = try await cli.run(["stats"] + store(cli))
-        #expect(table.lines.count == 2)
-        #expect(table.lines[0].hasPrefix("integration  connection  model    live  deleted  bytes  last write"))
-        #expect(table.lines[1].hasPrefix("crm          acme        Contact  1     0        10     "))
+        #expect(table.lines.count == 3)
+        #expect(table.lines[0].hasPrefix("store: "))
+        #expect(table.lines[1].hasPrefix("integration  connection  model    live  deleted  bytes  last write"))
+        #expect(table.lines[2].hasPrefix("crm          acme        Contact  1     0        10     "))
     }
 
     @Test func checkpointSetGetClearWithVersions() async throws {
@@ -145,6 +149,45 @@ struct CommandTests {
         let report = try damaged.json
         #expect(report["consistent"] as? Bool == false)
         #expect((report["problems"] as? [String])?.isEmpty == false)
+    }
+
+    @Test func pruneDropsPayloadsUpToACursor() async throws {
+        let cli = try CommandRunner()
+        _ = try await cli.run(["import", try cli.file("a.jsonl", "{\"id\":\"a\",\"v\":1}\n{\"id\":\"b\",\"v\":2}")] + store(cli) + dataset)
+        let first = try await cli.run(["records", "--limit", "1"] + store(cli) + dataset)
+        let cursor = String(first.stderr.dropFirst("next cursor: ".count).dropLast())
+        let pruned = try await cli.run(["prune", "--until-cursor", cursor, "--json"] + store(cli) + dataset)
+        #expect(pruned.status == 0)
+        #expect(pruned.stdout == #"{"count":1,"has_more":false}"# + "\n")
+        let exported = try await cli.run(["export"] + store(cli) + dataset)
+        #expect(exported.lines == [#"{"id":"a"}"#, #"{"id":"b","v":2}"#])
+        let bad = try await cli.run(["prune", "--until-cursor", "nope"] + store(cli) + dataset)
+        #expect(bad.status == 2)
+    }
+
+    @Test func copyCompactsAndCompactRunsRetention() async throws {
+        let cli = try CommandRunner()
+        let records = (1...300).map { #"{"id":"r\#($0)","text":"\#(String(repeating: "x", count: 200))"}"# }.joined(separator: "\n")
+        _ = try await cli.run(["import", try cli.file("a.jsonl", records)] + store(cli) + dataset)
+        _ = try await cli.run(["import", try cli.file("b.jsonl", records.replacingOccurrences(of: "xxx", with: "yyy"))] + store(cli) + dataset)
+        let compact = try await cli.run(["compact", "--json"] + store(cli))
+        #expect(compact.status == 0)
+        let report = try compact.json
+        #expect(report["expired_datasets"] as? Int == 0)
+        #expect(report["pruned_payloads"] as? Int == 0)
+        let freePages = try #require(report["free_pages"] as? Int)
+        #expect(freePages > 0)
+
+        let plain = try await cli.run(["copy", cli.directory + "/plain"] + store(cli))
+        let compacted = try await cli.run(["copy", "--compact", cli.directory + "/compacted"] + store(cli))
+        #expect(plain.status == 0 && compacted.status == 0)
+        let size = { (name: String) in (try FileManager.default.attributesOfItem(atPath: cli.directory + "/\(name)/data.mdb")[.size] as? Int) ?? 0 }
+        #expect(try size("compacted") < size("plain"))
+        let verify = try await cli.run(["verify", "--data", cli.directory + "/compacted"])
+        #expect(verify.stdout == "consistent: 1 datasets, 300 log entries, 300 view entries\n")
+        let again = try await cli.run(["copy", cli.directory + "/compacted"] + store(cli))
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already holds a store"))
     }
 
     @Test func usageErrorsExit64() async throws {
