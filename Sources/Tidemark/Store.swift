@@ -17,6 +17,8 @@ public final class Store: Sendable {
     let options: StoreOptions
     private let queue: WriteQueue
     private let reader: StreamReader
+    /// Told of every commit of the write queue; wakes live tails (``changes(in:after:pageSize:)``).
+    let commits: CommitNotifier
     private let maintenance = MaintenanceSchedule()
 
     /// Opens the store in `directory`, creating the directory and the store if needed.
@@ -33,7 +35,9 @@ public final class Store: Sendable {
         self.layout = layout
         self.options = options
         reader = StreamReader(layout: layout)
-        queue = WriteQueue(environment: environment, layout: layout, options: options, onCommit: {})
+        let commits = CommitNotifier()
+        self.commits = commits
+        queue = WriteQueue(environment: environment, layout: layout, options: options, onCommit: { commits.notify() })
         if let interval = options.maintenanceInterval { maintenance.start(every: interval, for: self) }
     }
 

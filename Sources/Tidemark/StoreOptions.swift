@@ -20,6 +20,9 @@ public struct StoreOptions: Sendable {
     public var clock: any StoreClock = SystemClock()
     /// The most batches merged into one transaction and one flush by group commit.
     public var maximumGroupSize: Int = 64
+    /// How often a caught-up live tail (``Store/changes(in:after:pageSize:)``) checks whether another process
+    /// committed; commits of this process wake it at once.
+    public var tailCheckInterval: Duration = .milliseconds(500)
     /// Payload TTL, full-record TTL and the size of retention's transactions (SPEC §5).
     public var retention = RetentionPolicy()
     /// When set, the store runs ``Store/runMaintenance()`` in the background this often, until it closes;

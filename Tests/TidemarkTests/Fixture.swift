@@ -50,6 +50,7 @@ func saveBatch(_ list: JSONRecords, model: ModelName = contact) -> Batch {
 
 extension Store {
     /// Saves records to `Contact` and returns the model's summary.
+    @discardableResult
     func save(_ texts: String..., model: ModelName = contact) async throws -> ModelSummary {
         let summary = try await write(saveBatch(JSONRecords(texts), model: model))
         return summary.models[model.description] ?? ModelSummary()

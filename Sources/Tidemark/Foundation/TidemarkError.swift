@@ -23,6 +23,10 @@ public enum TidemarkError: Error, Equatable, Sendable, CustomStringConvertible {
     case cursorBeforeEmpty
     /// A request that cannot be carried out as asked.
     case invalidRequest(String)
+    /// A batch or call named a run that is not its sync's active run: unknown, finished, or superseded.
+    case runNotActive(sync: String, runID: String, activeRunID: String?)
+    /// `trackDeletesEnd` was called for a dataset that has no open deletion window.
+    case noDeletionWindow(dataset: String)
     /// The store's files hold something Tidemark did not write; restore from a copy or run `verify`.
     case corrupted(String)
     /// LMDB failed; see ``LMDBError`` for the cause.
@@ -50,6 +54,10 @@ public enum TidemarkError: Error, Equatable, Sendable, CustomStringConvertible {
             "the cursor was handed out before this dataset was emptied; start again without a cursor"
         case let .invalidRequest(reason):
             "invalid request: \(reason)"
+        case let .runNotActive(sync, runID, activeRunID):
+            "run '\(runID.prefix(80))' of sync '\(sync)' is not active (\(activeRunID.map { "the active run is '\($0)'" } ?? "no run is active")): it finished, was superseded by a newer run, or never began; use the run id that beginRun returned, or begin a new run"
+        case let .noDeletionWindow(dataset):
+            "dataset \(dataset) has no open deletion window: call trackDeletesStart before trackDeletesEnd"
         case let .corrupted(reason):
             "the store is damaged: \(reason)"
         case let .storage(error):

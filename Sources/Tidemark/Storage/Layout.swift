@@ -14,6 +14,15 @@ struct Layout: Sendable {
     let view: Database
     /// Sync key → ``Checkpoint``.
     let checkpoints: Database
+    /// Sync key → ``SyncState``: the sync's id, its run counter and its active run.
+    let syncs: Database
+    /// Sync id (4) + run number (8) → ``RunReport``: the bounded history of finished runs.
+    let runReports: Database
+    /// Dataset catalog key → ``DatasetSyncs``: the dataset's model and the syncs that wrote it.
+    let datasetSyncs: Database
+    /// Dataset id (4) → ``DeletionWindow``; dataset id (4) + record id → nothing: an id that the window's
+    /// `trackDeletesEnd` deleted, kept until that End has returned it.
+    let deletionWindows: Database
 
     /// The format version written into `meta`; a store of another version is refused.
     static let formatVersion: UInt32 = 1
@@ -25,6 +34,10 @@ struct Layout: Sendable {
         log = try environment.openDatabase(named: "log")
         view = try environment.openDatabase(named: "view")
         checkpoints = try environment.openDatabase(named: "checkpoints")
+        syncs = try environment.openDatabase(named: "syncs")
+        runReports = try environment.openDatabase(named: "run-reports")
+        datasetSyncs = try environment.openDatabase(named: "dataset-syncs")
+        deletionWindows = try environment.openDatabase(named: "deletion-windows")
     }
 }
 

@@ -77,12 +77,16 @@ public struct Batch: Sendable, Equatable {
     public var changes: [ModelChanges] = []
     /// A checkpoint write committed with the records.
     public var checkpoint: CheckpointWrite?
+    /// The run of ``sync`` this batch belongs to (from ``Store/beginRun(_:)``): its per-model counts are added to
+    /// the run's report in the batch's transaction. A run that is not active fails the batch, which writes nothing.
+    public var runID: String?
 
-    /// An empty batch for `connection`, written by `sync`.
-    public init(connection: ConnectionKey, sync: String? = nil, syncVariant: String? = nil) {
+    /// An empty batch for `connection`, written by `sync` (in its run `runID`, when given).
+    public init(connection: ConnectionKey, sync: String? = nil, syncVariant: String? = nil, runID: String? = nil) {
         self.connection = connection
         self.sync = sync
         self.syncVariant = syncVariant
+        self.runID = runID
     }
 
     /// Adds records to save into `model`.

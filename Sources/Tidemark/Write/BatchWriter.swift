@@ -52,6 +52,7 @@ struct BatchWriter {
             try catalog.save(dataset, in: txn)
             summary.models[change.model.description] = result
         }
+        try SyncLedger(layout: layout).record(batch, summary: summary, in: txn)
         try head.store(in: txn, layout: layout)
         return summary
     }
