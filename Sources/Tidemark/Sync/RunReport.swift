@@ -40,7 +40,8 @@ public struct RunReport: Equatable, Sendable {
     public var startedAt: Timestamp
     /// When it was finished (or closed as interrupted by the next run's begin, or by a reset).
     public var endedAt: Timestamp
-    /// Counts per model, keyed `Contact` or `Contact::eu`; models the run did not change are absent.
+    /// Counts per model, keyed `Contact` or `Contact::eu`; a model no batch of the run touched is absent, one touched
+    /// only with unchanged records has zero counts.
     public var models: [String: RunCounts]
     /// The checkpoint when the run began; `nil` on a first run or after a reset.
     public var checkpointFrom: Checkpoint?
