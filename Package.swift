@@ -48,16 +48,24 @@ let package = Package(
             dependencies: [
                 "Tidemark",
                 "TidemarkServer",
+                "TidemarkExamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "TidemarkExamples", dependencies: ["Tidemark"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
-        .testTarget(name: "TidemarkTests", dependencies: ["Tidemark", "LMDB"]),
+        .testTarget(name: "TidemarkTests", dependencies: ["Tidemark", "LMDB", "TidemarkExamples"]),
         .target(name: "TidemarkTestSupport", path: "Tests/TidemarkTestSupport"),
         .testTarget(
             name: "TidemarkServerTests",
-            dependencies: ["TidemarkServer", "Tidemark", "TidemarkTestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "TidemarkServer", "Tidemark", "TidemarkTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(name: "TidemarkCLITests", dependencies: ["TidemarkCLI", "Tidemark", "LMDB", "TidemarkTestSupport"]),
     ],

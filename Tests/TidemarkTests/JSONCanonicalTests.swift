@@ -70,6 +70,21 @@ enum JSONFixture {
         let (id, hash) = try result.get()
         return (String(decoding: output, as: UTF8.self), id, hash)
     }
+
+    /// A small seeded random number generator (SplitMix64), so that generated cases are the same on every run.
+    struct SeededGenerator: RandomNumberGenerator {
+        private var state: UInt64
+
+        init(seed: UInt64) { state = seed }
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
 }
 
 @Suite struct JSONCanonicalTests {
@@ -161,6 +176,19 @@ enum JSONFixture {
         let nested = try JSONFixture.canonical(#"{"id":"x","n":{"t":1}}"#, excluding: ["t"])
         #expect(nested.hash == (try JSONFixture.canonical(#"{"id":"x","n":{"t":1}}"#).hash))
         #expect(nested.hash != (try JSONFixture.canonical(#"{"id":"x","n":{"t":2}}"#, excluding: ["t"]).hash))
+    }
+
+    @Test(arguments: [
+        #"{"id":7,"n":[1.0,-0,2.50,1e-7,1E+20,9007199254740992.0,12345678901234567890.5,0.00001]}"#,
+        #"{"s":"\u0000\u001f\b\/\"\\\u00e9\ud83d\ude00\u2028","id":"\u0041"}"#,
+        #"{"z":{"y":{"x":[{"b":null,"a":true}]}},"id":"x","":false}"#,
+    ])
+    func theCanonicalFormIsAFixedPoint(json: String) throws {
+        let once = try JSONFixture.canonical(json)
+        let twice = try JSONFixture.canonical(once.text)
+        #expect(twice.text == once.text)
+        #expect(twice.hash == once.hash)
+        #expect(twice.id == once.id)
     }
 
     @Test func aCanonicalizerIsReusableAcrossRecords() throws {

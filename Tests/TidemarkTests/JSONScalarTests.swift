@@ -5,7 +5,9 @@ import Testing
     @Test(arguments: [
         ("1", "1"), ("0", "0"), ("-0", "0"), ("-12", "-12"), ("1.0", "1"), ("1e0", "1"), ("10E-1", "1"),
         ("1E2", "100"), ("-0.0", "0"), ("-0e5", "0"), ("1.5", "1.5"), ("-1.5e3", "-1500"), ("0.1", "0.1"),
-        ("2.5e-3", "0.0025"), ("1e20", "1e+20"), ("1e-7", "1e-07"), ("1e-400", "0"),
+        ("2.5e-3", "0.0025"), ("1e20", "1e+20"), ("1e-7", "1e-07"), ("1e-400", "0"), ("0.10", "0.1"),
+        ("0.05", "0.05"), ("0.0001", "0.0001"), ("0.00001", "1e-05"), ("-0.000", "0"), ("51.5074", "51.5074"),
+        ("99999999999999.99", "99999999999999.98"), ("123456789012345.5", "123456789012345.5"),
         ("123456789012345678901234567890", "123456789012345678901234567890"),
         ("-9007199254740993", "-9007199254740993"),
         ("9007199254740991.0", "9007199254740991"), ("9007199254740992.0", "9007199254740992.0"), ("1e16", "1e+16"), ("123456789012345678.5", "1.2345678901234568e+17"),
@@ -34,6 +36,25 @@ import Testing
     ])
     func malformedOrNonFiniteNumbersAreRejected(literal: String, offset: Int, reason: String) {
         #expect(JSONFixture.problem(#"{"id":"x","n":\#(literal)}"#) == .invalidJSON(offset: offset, reason: reason))
+    }
+
+    @Test func plainDecimalsGetTheSpellingOfTheirDoubleValue() throws {
+        // Some plain decimals are kept as written without a round trip through Double: check that this gives
+        // what the rule gives, the integer or Swift's description of the Double.
+        var generator = JSONFixture.SeededGenerator(seed: 20_240_501)
+        func digits(_ count: Int) -> String {
+            String((0..<count).map { _ in "0000123456789".randomElement(using: &generator)! })
+        }
+        for _ in 0..<2_000 {
+            let integer = Bool.random(using: &generator) ? "0" : "1" + digits(Int.random(in: 0...16, using: &generator))
+            let literal = (Bool.random(using: &generator) ? "-" : "") + integer + "."
+                + digits(Int.random(in: 0...3, using: &generator)) + digits(Int.random(in: 1...17, using: &generator))
+            let value = try #require(Double(literal))
+            let expected = value.rounded(.towardZero) == value && value.magnitude < 0x1p53
+                ? String(Int64(value)) : value.description
+            #expect(try JSONFixture.canonical(#"{"id":"x","n":\#(literal)}"#).text == #"{"id":"x","n":\#(expected)}"#,
+                "\(literal)")
+        }
     }
 
     @Test func equalNumbersSpelledDifferentlyHashAlike() throws {

@@ -12,7 +12,8 @@ import Crypto
 /// - Numbers: an integer literal (no fraction, no exponent) keeps its digits, so big integers keep their
 ///   precision, except that `-0` becomes `0`. Any other literal is read as a Double, which must be finite:
 ///   if it is integral and below 2^53 in magnitude it is written as an integer (`1.0`, `1e0`, `10E-1` → `1`),
-///   else as Swift's shortest round-trip `Double.description` (`1.5`, `1e+20`, `1.2345678901234568e+20`).
+///   else as Swift's shortest round-trip `Double.description` (`1.5`, `1e+20`, `1.2345678901234568e+20`,
+///   `9007199254740992.0` for 2^53).
 /// - `true`, `false` and `null` as is; arrays keep their order.
 /// - A record is an object with a top-level `id`, a string (non-empty, at most 255 UTF-8 bytes, no U+0000) or
 ///   a number; in the canonical form the id is always a string (`42` → `"42"`, `1.0` → `"1"`).
@@ -20,15 +21,17 @@ import Crypto
 /// The payload hash is the first 16 bytes of the SHA-256 of the canonical form rendered without the
 /// top-level members the model excludes from the hash (the stored form keeps them).
 ///
-/// Reusable and not thread-safe: one per writer. It keeps its scratch buffers between calls, so in steady
-/// state a call allocates nothing but the returned id (and not even that for ids of up to 15 bytes).
+/// Reusable and not thread-safe: one per writer (it is not `Sendable`, and copies share its scratch storage).
+/// It keeps its scratch buffers between calls, so in steady state a call allocates only swift-crypto's SHA-256
+/// context, the returned id if it is longer than 15 bytes, and, rarely, the text of a number it re-spells.
 struct CanonicalJSON {
     /// The record being canonicalized, or the patch of a merge.
     private var record = JSONTree()
     /// The stored payload a patch is merged into.
     private var base = JSONTree()
-    /// Output ranges of the top-level members that count toward the hash, when some are excluded.
-    private var hashedMembers: [Range<Int>] = []
+    /// Output ranges of the runs of consecutive top-level members that count toward the hash, when some
+    /// fields are excluded.
+    private var hashedRuns: [Range<Int>] = []
 
     init() {}
 
@@ -38,8 +41,8 @@ struct CanonicalJSON {
         _ bytes: UnsafeRawBufferPointer, excluding excludedFields: FieldSet, into output: inout [UInt8]
     ) throws(RecordProblem) -> (id: String, hash: PayloadHash) {
         try record.parse(bytes)
-        var hashed = takeHashedMembers()
-        defer { hashedMembers = hashed }
+        var hashed = takeHashedRuns()
+        defer { hashedRuns = hashed }
         return try record.withView(of: bytes) { (record) throws(RecordProblem) in
             try Self.writeRecord(record, over: nil, excluding: excludedFields, hashed: &hashed, to: &output)
         }
@@ -56,14 +59,14 @@ struct CanonicalJSON {
         patch: UnsafeRawBufferPointer, into base: UnsafeRawBufferPointer, excluding excludedFields: FieldSet,
         output: inout [UInt8]
     ) throws(RecordProblem) -> (id: String, hash: PayloadHash) {
+        try record.parse(patch)
         do {
             try self.base.parse(base)
         } catch {
             throw .invalidJSON(offset: 0, reason: "stored payload is not valid JSON (\(error))")
         }
-        try record.parse(patch)
-        var hashed = takeHashedMembers()
-        defer { hashedMembers = hashed }
+        var hashed = takeHashedRuns()
+        defer { hashedRuns = hashed }
         return try self.base.withView(of: base) { (base) throws(RecordProblem) in
             guard base.nodes[0].kind == .object else {
                 throw .invalidJSON(offset: 0, reason: "stored payload is not a JSON object")
@@ -84,13 +87,13 @@ struct CanonicalJSON {
     }
 
     /// Moves the scratch array out of `self`, so closures over views can fill it without touching `self`.
-    private mutating func takeHashedMembers() -> [Range<Int>] {
+    private mutating func takeHashedRuns() -> [Range<Int>] {
         var hashed: [Range<Int>] = []
-        swap(&hashed, &hashedMembers)
+        swap(&hashed, &hashedRuns)
         return hashed
     }
 
-    /// Writes the record's root object, merged over `base`'s root if given, and hashes it.
+    /// Writes the record's root object, merged over `base`'s root if given, to `output`, and hashes it.
     private static func writeRecord(
         _ record: JSONView, over base: JSONView?, excluding excludedFields: FieldSet,
         hashed: inout [Range<Int>], to output: inout [UInt8]
@@ -98,64 +101,70 @@ struct CanonicalJSON {
         let idKey = try idKey(of: record)
         let id = record.bytes(of: record.nodes[idKey + 1])
         output.removeAll(keepingCapacity: true)
-        output.reserveCapacity(record.input.count + (base?.input.count ?? 0) + 16)
         hashed.removeAll(keepingCapacity: true)
         var excludedAny = false
-
-        output.append(UInt8(ascii: "{"))
-        var join = if let base {
-            MemberJoin(record, record.nodes[0], over: base, base.nodes[0])
-        } else {
-            MemberJoin(record, record.nodes[0])
-        }
-        while let (key, baseKey) = join.next() {
-            if output.count > 1 { output.append(UInt8(ascii: ",")) }
-            let start = output.count
-            let name: UnsafeRawBufferPointer
-            if let key {
-                let keyNode = record.nodes[key]
-                name = record.bytes(of: keyNode)
-                record.writeString(keyNode, to: &output)
-                output.append(UInt8(ascii: ":"))
-                if key == idKey {
-                    JSONText.appendString(escaping: id, to: &output)
+        let maxCount = record.input.count + record.decoded.count + (base.map { $0.input.count + $0.decoded.count } ?? 0) + 2
+        let payloadHash = output.append(atMost: maxCount) { output in
+            output.append(UInt8(ascii: "{"))
+            var join = if let base {
+                MemberJoin(record, record.nodes[0], over: base, base.nodes[0])
+            } else {
+                MemberJoin(record, record.nodes[0])
+            }
+            while let (key, baseKey) = join.next() {
+                if output.count > 1 { output.append(UInt8(ascii: ",")) }
+                let start = output.count
+                let name: UnsafeRawBufferPointer
+                if let key {
+                    let keyNode = record.nodes[key]
+                    name = record.bytes(of: keyNode)
+                    record.writeString(keyNode, to: &output)
+                    output.append(UInt8(ascii: ":"))
+                    if key == idKey {
+                        JSONText.writeString(escaping: id, to: &output)
+                    } else if let base, let baseKey {
+                        record.writeValue(key + 1, mergedOver: base, baseKey + 1, to: &output)
+                    } else {
+                        record.writeValue(key + 1, to: &output)
+                    }
                 } else if let base, let baseKey {
-                    record.writeValue(key + 1, mergedOver: base, baseKey + 1, to: &output)
+                    name = base.bytes(of: base.nodes[baseKey])
+                    base.writeMember(baseKey, to: &output)
                 } else {
-                    record.writeValue(key + 1, to: &output)
+                    preconditionFailure("MemberJoin gave neither key")
                 }
-            } else if let base, let baseKey {
-                name = base.bytes(of: base.nodes[baseKey])
-                base.writeMember(baseKey, to: &output)
-            } else {
-                preconditionFailure("MemberJoin gave neither key")
-            }
-            if !excludedFields.isEmpty {
-                if excludedFields.contains(name) {
-                    excludedAny = true
-                } else {
-                    hashed.append(start..<output.count)
+                if !excludedFields.isEmpty {
+                    if excludedFields.contains(name) {
+                        excludedAny = true
+                    } else if let last = hashed.last, last.upperBound == start - 1 {
+                        hashed[hashed.count - 1] = last.lowerBound..<output.count  // follows the previous kept member
+                    } else {
+                        hashed.append(start..<output.count)
+                    }
                 }
             }
+            output.append(UInt8(ascii: "}"))
+            return hash(of: output.written(from: 0), keeping: excludedAny ? hashed : nil)
         }
-        output.append(UInt8(ascii: "}"))
+        return (String(decoding: id, as: UTF8.self), payloadHash)
+    }
 
-        let hash = output.withUnsafeBytes { bytes in
-            var hasher = SHA256()
-            if excludedAny {
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[0..<1]))
-                for (position, range) in hashed.enumerated() {
-                    // In `output`, each kept member but the first is preceded by a comma.
-                    let start = position > 0 ? range.lowerBound - 1 : range.lowerBound
-                    hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[start..<range.upperBound]))
-                }
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - 1)...]))
-            } else {
-                hasher.update(bufferPointer: bytes)
+    /// Hashes `canonical`, or, given the ranges of the runs of top-level members to keep, the object made of
+    /// them alone.
+    private static func hash(of canonical: UnsafeRawBufferPointer, keeping kept: [Range<Int>]?) -> PayloadHash {
+        var hasher = SHA256()
+        if let kept {
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: canonical[0..<1]))
+            for (position, range) in kept.enumerated() {
+                // Each run but the first follows a left-out member: a comma precedes it in `canonical`.
+                let start = position > 0 ? range.lowerBound - 1 : range.lowerBound
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: canonical[start..<range.upperBound]))
             }
-            return PayloadHash(hasher.finalize())
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: canonical[(canonical.count - 1)...]))
+        } else {
+            hasher.update(bufferPointer: canonical)
         }
-        return (String(decoding: id, as: UTF8.self), hash)
+        return PayloadHash(hasher.finalize())
     }
 
     /// Checks that the root is an object with a valid `id` member; returns the id's key node index. The id's

@@ -1,8 +1,8 @@
 /// Deep merge of a partial record over a stored one: objects merge member by member, recursively; arrays and
 /// scalars (`null` included) in the patch replace the stored value; members the patch lacks are kept.
 extension JSONView {
-    /// Appends the canonical form of the value at node `index` merged over `base`'s node `baseIndex`.
-    func writeValue(_ index: Int, mergedOver base: JSONView, _ baseIndex: Int, to output: inout [UInt8]) {
+    /// Writes the canonical form of the value at node `index` merged over `base`'s node `baseIndex`.
+    func writeValue(_ index: Int, mergedOver base: JSONView, _ baseIndex: Int, to output: inout ReservedWriter) {
         let node = nodes[index]
         let baseNode = base.nodes[baseIndex]
         guard node.kind == .object, baseNode.kind == .object else {

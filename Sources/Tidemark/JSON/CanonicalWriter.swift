@@ -1,8 +1,12 @@
 /// Writing a parsed value in canonical form (rules in `CanonicalJSON`), recursively: nesting is bounded by
 /// `RecordProblem.maxDepth`, so the stack is too.
+///
+/// The canonical form of a value takes no more bytes than its input spelling, except numbers that are
+/// re-spelled (their spelling is in `decoded`) and a numeric id (two quotes): so the input's size plus the
+/// decoded buffer's plus two bounds the output.
 extension JSONView {
-    /// Appends the canonical form of the value at node `index`.
-    func writeValue(_ index: Int, to output: inout [UInt8]) {
+    /// Writes the canonical form of the value at node `index`.
+    func writeValue(_ index: Int, to output: inout ReservedWriter) {
         let node = nodes[index]
         switch node.kind {
         case .object:
@@ -24,32 +28,31 @@ extension JSONView {
         case .string:
             writeString(node, to: &output)
         case .number:
-            output.append(contentsOf: bytes(of: node))
+            output.append(bytes(of: node))
         case .true:
-            JSONText.appendASCII("true", to: &output)
+            output.append("true")
         case .false:
-            JSONText.appendASCII("false", to: &output)
+            output.append("false")
         case .null:
-            JSONText.appendASCII("null", to: &output)
+            output.append("null")
         }
     }
 
-    /// Appends `"key":value` for the member whose key is node `key`.
-    func writeMember(_ key: Int, to output: inout [UInt8]) {
+    /// Writes `"key":value` for the member whose key is node `key`.
+    func writeMember(_ key: Int, to output: inout ReservedWriter) {
         writeString(nodes[key], to: &output)
         output.append(UInt8(ascii: ":"))
         writeValue(key + 1, to: &output)
     }
 
-    /// Appends a string node quoted; one the input spelled without escapes is already canonical.
+    /// Writes a string node quoted. One the input spelled without escapes is already canonical: its bytes
+    /// are copied with the quotes around them.
     @inline(__always)
-    func writeString(_ node: JSONNode, to output: inout [UInt8]) {
+    func writeString(_ node: JSONNode, to output: inout ReservedWriter) {
         if node.isDecoded {
-            JSONText.appendString(escaping: bytes(of: node), to: &output)
+            JSONText.writeString(escaping: bytes(of: node), to: &output)
         } else {
-            output.append(JSONText.quote)
-            output.append(contentsOf: bytes(of: node))
-            output.append(JSONText.quote)
+            output.append(UnsafeRawBufferPointer(rebasing: input[Int(node.lower) - 1..<Int(node.upper) + 1]))
         }
     }
 }

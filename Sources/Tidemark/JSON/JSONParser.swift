@@ -5,17 +5,28 @@
 /// encoded surrogates) and their `\u` escapes must not leave a surrogate unpaired. Numbers must be finite as
 /// doubles unless they are integer literals. Duplicate keys in one object are an error. Nesting deeper than
 /// `RecordProblem.maxDepth` is `tooDeep`.
-extension JSONTree {
-    /// Parses `input`, replacing the tree's contents.
-    mutating func parse(_ input: UnsafeRawBufferPointer) throws(RecordProblem) {
-        nodes.removeAll(keepingCapacity: true)
-        members.removeAll(keepingCapacity: true)
-        decoded.removeAll(keepingCapacity: true)
-        openContainers.removeAll(keepingCapacity: true)
-        pendingMembers.removeAll(keepingCapacity: true)
-        guard input.count < Int(UInt32.max) else {
-            throw .invalidJSON(offset: 0, reason: "the text is larger than 4 GiB")
-        }
+struct JSONParser {
+    private let input: UnsafeRawBufferPointer
+    private let storage: JSONStorage
+    private(set) var nodeCount = 0
+    private(set) var memberCount = 0
+    private var pendingCount = 0
+    private var depth = 0
+    /// See `JSONTree.decoded`; handed in and back by the tree so that it keeps its capacity.
+    var decoded: [UInt8]
+
+    /// Prepares to parse `input` into `storage`, which must have room for it (`JSONStorage.inputCapacity`).
+    init(input: UnsafeRawBufferPointer, storage: JSONStorage, decoded: [UInt8]) {
+        precondition(input.count <= storage.inputCapacity)
+        self.input = input
+        self.storage = storage
+        self.decoded = decoded
+    }
+
+    private var nodes: UnsafeMutablePointer<JSONNode> { storage.nodes }
+
+    /// Parses the whole input.
+    mutating func parse() throws(RecordProblem) {
         let end = input.count
         var index = Self.skipWhitespace(input, from: 0)
         nextValue: while true {
@@ -25,51 +36,52 @@ extension JSONTree {
                 let object = try open(.object)
                 index = Self.skipWhitespace(input, from: index + 1)
                 if index < end, input[index] == UInt8(ascii: "}") {
-                    try close(object, in: input, at: index)
+                    try close(object, at: index)
                     index += 1
                 } else {
-                    index = try parseMemberKey(input, at: index, of: object)
+                    index = try parseMemberKey(at: index, of: object)
                     continue nextValue
                 }
             case UInt8(ascii: "["):
                 let array = try open(.array)
                 index = Self.skipWhitespace(input, from: index + 1)
                 if index < end, input[index] == UInt8(ascii: "]") {
-                    try close(array, in: input, at: index)
+                    try close(array, at: index)
                     index += 1
                 } else {
                     nodes[array].upper = 1
                     continue nextValue
                 }
             case UInt8(ascii: "\""):
-                index = try parseString(input, at: index)
+                index = try parseString(at: index)
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                index = try parseNumber(input, at: index)
+                index = try parseNumber(at: index)
             case UInt8(ascii: "t"):
-                index = try parseLiteral("true", .true, input, at: index)
+                index = try parseLiteral("true", .true, at: index)
             case UInt8(ascii: "f"):
-                index = try parseLiteral("false", .false, input, at: index)
+                index = try parseLiteral("false", .false, at: index)
             case UInt8(ascii: "n"):
-                index = try parseLiteral("null", .null, input, at: index)
+                index = try parseLiteral("null", .null, at: index)
             default:
                 throw .invalidJSON(offset: index, reason: "expected a value, found \(Self.describe(input[index]))")
             }
             // A value ended just before `index`: go to the next element, or close containers.
-            while let container = openContainers.last {
+            while depth > 0 {
+                let container = Int(storage.openContainers[depth - 1])
                 index = Self.skipWhitespace(input, from: index)
                 guard index < end else { throw Self.unexpectedEnd(at: index) }
-                let isObject = nodes[Int(container)].kind == .object
+                let isObject = nodes[container].kind == .object
                 switch input[index] {
                 case UInt8(ascii: ","):
                     index = Self.skipWhitespace(input, from: index + 1)
                     if isObject {
-                        index = try parseMemberKey(input, at: index, of: Int(container))
+                        index = try parseMemberKey(at: index, of: container)
                     } else {
-                        nodes[Int(container)].upper += 1
+                        nodes[container].upper += 1
                     }
                     continue nextValue
                 case isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"):
-                    try close(Int(container), in: input, at: index)
+                    try close(container, at: index)
                     index += 1
                 default:
                     throw .invalidJSON(
@@ -89,72 +101,80 @@ extension JSONTree {
 
     /// Appends a container node and makes it the innermost open one; returns its index.
     private mutating func open(_ kind: JSONKind) throws(RecordProblem) -> Int {
-        guard openContainers.count < RecordProblem.maxDepth else { throw .tooDeep }
-        let index = nodes.count
-        nodes.append(JSONNode(kind: kind))
-        openContainers.append(UInt32(index))
+        guard depth < RecordProblem.maxDepth else { throw .tooDeep }
+        let index = nodeCount
+        appendNode(JSONNode(kind: kind))
+        storage.openContainers[depth] = UInt32(index)
+        depth += 1
         return index
     }
 
     /// Closes the innermost open container at `offset`; an object gets its members sorted, rejecting duplicates.
-    private mutating func close(_ container: Int, in input: UnsafeRawBufferPointer, at offset: Int) throws(RecordProblem) {
-        openContainers.removeLast()
-        nodes[container].next = UInt32(nodes.count)
+    private mutating func close(_ container: Int, at offset: Int) throws(RecordProblem) {
+        depth -= 1
+        nodes[container].next = UInt32(nodeCount)
         guard nodes[container].kind == .object else { return }
         let count = nodes[container].count
-        let first = pendingMembers.count - count
-        let duplicate = sortPendingMembers(from: first, input: input)
-        if let duplicate {
-            let key = withView(of: input) { String(decoding: $0.bytes(of: $0.nodes[duplicate]), as: UTF8.self) }
+        pendingCount -= count
+        let keys = UnsafeMutableBufferPointer(start: storage.pendingKeys + pendingCount, count: count)
+        if let duplicate = sortKeys(keys) {
+            let key = withStringBytes(duplicate) { String(decoding: $0, as: UTF8.self) }
             throw .invalidJSON(offset: offset, reason: "duplicate key \"\(key)\"")
         }
-        nodes[container].lower = UInt32(members.count)
-        members.append(contentsOf: pendingMembers[first...])
-        pendingMembers.removeLast(count)
+        nodes[container].lower = UInt32(memberCount)
+        for key in keys {
+            storage.members[memberCount] = key.node
+            memberCount += 1
+        }
     }
 
-    /// Sorts `pendingMembers[first...]` by key; returns the key node index of a duplicate key, if any.
-    private mutating func sortPendingMembers(from first: Int, input: UnsafeRawBufferPointer) -> Int? {
-        nodes.withUnsafeBufferPointer { nodes in
-            decoded.withUnsafeBytes { decoded in
-                pendingMembers.withUnsafeMutableBufferPointer { pending in
-                    let view = JSONView(nodes: nodes, members: UnsafeBufferPointer(start: nil, count: 0), input: input, decoded: decoded)
-                    var keys = UnsafeMutableBufferPointer(rebasing: pending[first...])
-                    func order(_ a: UInt32, _ b: UInt32) -> Int {
-                        compareBytes(view.bytes(of: nodes[Int(a)]), view.bytes(of: nodes[Int(b)]))
-                    }
-                    if keys.count <= 16 {
-                        // Insertion sort: fast for the usual small object, linear when already sorted.
-                        for unsorted in keys.indices.dropFirst() {
-                            let key = keys[unsorted]
-                            var slot = unsorted
-                            while slot > 0, order(keys[slot - 1], key) > 0 {
-                                keys[slot] = keys[slot - 1]
-                                slot -= 1
-                            }
-                            keys[slot] = key
-                        }
-                    } else {
-                        keys.sort { order($0, $1) < 0 }
-                    }
-                    for slot in keys.indices.dropFirst() where order(keys[slot - 1], keys[slot]) == 0 {
-                        return Int(keys[slot])
-                    }
-                    return nil
-                }
+    /// Sorts an object's keys; returns the node index of a key that appears twice, if any.
+    private func sortKeys(_ keys: UnsafeMutableBufferPointer<PendingKey>) -> Int? {
+        decoded.withUnsafeBytes { decoded in
+            func order(_ a: PendingKey, _ b: PendingKey) -> Int {
+                if a.prefix != b.prefix { return a.prefix < b.prefix ? -1 : 1 }
+                return compareBytes(
+                    nodes[Int(a.node)].bytes(in: input, decoded: decoded), nodes[Int(b.node)].bytes(in: input, decoded: decoded))
             }
+            var keys = keys
+            if keys.count <= 24 {
+                // Insertion sort: fast for the usual small object, linear when the input is already sorted.
+                for unsorted in keys.indices.dropFirst() {
+                    let key = keys[unsorted]
+                    var slot = unsorted
+                    while slot > 0, order(keys[slot - 1], key) > 0 {
+                        keys[slot] = keys[slot - 1]
+                        slot -= 1
+                    }
+                    keys[slot] = key
+                }
+            } else {
+                keys.sort { order($0, $1) < 0 }
+            }
+            for slot in keys.indices.dropFirst() where order(keys[slot - 1], keys[slot]) == 0 {
+                return Int(keys[slot].node)
+            }
+            return nil
         }
+    }
+
+    /// Calls `body` with the bytes of the string at node `index`.
+    @inline(__always)
+    private func withStringBytes<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        decoded.withUnsafeBytes { body(nodes[index].bytes(in: input, decoded: $0)) }
     }
 
     /// Parses `"key" :` at `offset` as the next member of `object`; returns the offset of the member's value.
-    private mutating func parseMemberKey(_ input: UnsafeRawBufferPointer, at offset: Int, of object: Int) throws(RecordProblem) -> Int {
+    private mutating func parseMemberKey(at offset: Int, of object: Int) throws(RecordProblem) -> Int {
         guard offset < input.count else { throw Self.unexpectedEnd(at: offset) }
         guard input[offset] == UInt8(ascii: "\"") else {
             throw .invalidJSON(offset: offset, reason: "expected a string key, found \(Self.describe(input[offset]))")
         }
-        pendingMembers.append(UInt32(nodes.count))
+        let key = nodeCount
+        var index = Self.skipWhitespace(input, from: try parseString(at: offset))
+        storage.pendingKeys[pendingCount] = PendingKey(prefix: keyPrefix(key), node: UInt32(key))
+        pendingCount += 1
         nodes[object].upper += 1
-        var index = Self.skipWhitespace(input, from: try parseString(input, at: offset))
         guard index < input.count else { throw Self.unexpectedEnd(at: index) }
         guard input[index] == UInt8(ascii: ":") else {
             throw .invalidJSON(offset: index, reason: "expected ':' after an object key, found \(Self.describe(input[index]))")
@@ -163,22 +183,50 @@ extension JSONTree {
         return index
     }
 
+    /// The first eight bytes of the key at node `index` as a big-endian integer, zero-padded: keys order as
+    /// their prefixes do, unless the prefixes are equal.
+    @inline(__always)
+    private func keyPrefix(_ index: Int) -> UInt64 {
+        let node = nodes[index]
+        let count = Int(node.upper) - Int(node.lower)
+        guard !node.isDecoded, Int(node.lower) + 8 <= input.count else {
+            return withStringBytes(index) { key in
+                var prefix: UInt64 = 0
+                for position in 0..<min(key.count, 8) {
+                    prefix |= UInt64(key[position]) << (56 - 8 * position)
+                }
+                return prefix
+            }
+        }
+        // Eight bytes from the key's start are in the input (past a short key: its closing quote and more).
+        let word = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: Int(node.lower), as: UInt64.self))
+        return count >= 8 ? word : word & ~(UInt64.max >> (8 * count))
+    }
+
     // MARK: Scalars
+
+    /// Appends a node whose subtree is itself alone.
+    @inline(__always)
+    private mutating func appendNode(_ node: JSONNode) {
+        var node = node
+        node.next = UInt32(truncatingIfNeeded: nodeCount + 1)
+        nodes[nodeCount] = node
+        nodeCount += 1
+    }
 
     /// Appends a leaf node whose bytes are `lower..<upper` of the input, or of `decoded`.
     @inline(__always)
     private mutating func appendLeaf(_ kind: JSONKind, decoded isDecoded: Bool = false, _ lower: Int, _ upper: Int) {
-        nodes.append(JSONNode(
+        appendNode(JSONNode(
             kind: kind, isDecoded: isDecoded, lower: UInt32(truncatingIfNeeded: lower),
-            upper: UInt32(truncatingIfNeeded: upper), next: UInt32(truncatingIfNeeded: nodes.count + 1)))
+            upper: UInt32(truncatingIfNeeded: upper)))
     }
 
-    private mutating func parseLiteral(
-        _ literal: StaticString, _ kind: JSONKind, _ input: UnsafeRawBufferPointer, at offset: Int
-    ) throws(RecordProblem) -> Int {
+    private mutating func parseLiteral(_ literal: StaticString, _ kind: JSONKind, at offset: Int) throws(RecordProblem) -> Int {
         let length = literal.utf8CodeUnitCount
-        let matches = offset + length <= input.count && literal.withUTF8Buffer {
-            $0.elementsEqual(input[offset..<offset + length])
+        var matches = offset + length <= input.count
+        for position in 0..<length where matches {
+            matches = input[offset + position] == literal.utf8Start[position]
         }
         guard matches else {
             throw .invalidJSON(offset: offset, reason: "expected a value, found \(Self.describe(input[offset]))")
@@ -188,10 +236,9 @@ extension JSONTree {
     }
 
     /// Parses a number literal at `offset`; returns the offset after it.
-    private mutating func parseNumber(_ input: UnsafeRawBufferPointer, at offset: Int) throws(RecordProblem) -> Int {
-        let (end, isInteger) = try CanonicalNumber.scan(input, at: offset)
-        let isNegativeZero = end - offset == 2 && input[offset] == UInt8(ascii: "-")
-        if isInteger, !isNegativeZero {
+    private mutating func parseNumber(at offset: Int) throws(RecordProblem) -> Int {
+        let (end, isCanonical) = try CanonicalNumber.scan(input, at: offset)
+        if isCanonical {
             appendLeaf(.number, offset, end)
             return end
         }
@@ -207,26 +254,20 @@ extension JSONTree {
     }
 
     /// Parses a string at `offset` (its opening quote); returns the offset after its closing quote.
-    private mutating func parseString(_ input: UnsafeRawBufferPointer, at offset: Int) throws(RecordProblem) -> Int {
+    private mutating func parseString(at offset: Int) throws(RecordProblem) -> Int {
         let start = offset + 1
         var index = start
-        let end = input.count
         while true {
-            // Eight bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte.
-            while index + 8 <= end, !Self.hasSpecialByte(input.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                index += 8
-            }
-            guard index < end else { break }
+            index = ByteScan.firstSpecial(in: input, from: index, nonASCII: true)
+            guard index < input.count else { break }
             let byte = input[index]
             if byte == UInt8(ascii: "\"") {
                 appendLeaf(.string, start, index)
                 return index + 1
             } else if byte == UInt8(ascii: "\\") {
-                return try parseEscapedString(input, from: start, firstEscape: index)
+                return try parseEscapedString(from: start, firstEscape: index)
             } else if byte < 0x20 {
                 throw Self.controlCharacter(byte, at: index)
-            } else if byte < 0x80 {
-                index += 1
             } else {
                 index = try Self.validateUTF8Sequence(input, at: index)
             }
@@ -234,27 +275,12 @@ extension JSONTree {
         throw .invalidJSON(offset: offset, reason: "unterminated string")
     }
 
-    /// Whether any byte of `word` is `"`, `\`, below 0x20 or 0x80 and above.
-    @inline(__always)
-    private static func hasSpecialByte(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
-        let quotes = hasZeroByte(word ^ (ones &* UInt64(UInt8(ascii: "\""))))
-        let backslashes = hasZeroByte(word ^ (ones &* UInt64(UInt8(ascii: "\\"))))
-        let controls = (word &- ones &* 0x20) & ~word & highs
-        return (quotes | backslashes | controls | (word & highs)) != 0
-    }
-
     /// The slow path of `parseString` once an escape is seen: decodes the string into `decoded`.
-    private mutating func parseEscapedString(
-        _ input: UnsafeRawBufferPointer, from start: Int, firstEscape: Int
-    ) throws(RecordProblem) -> Int {
+    private mutating func parseEscapedString(from start: Int, firstEscape: Int) throws(RecordProblem) -> Int {
         let decodedStart = decoded.count
         var runStart = start
         var index = firstEscape
-        let end = input.count
-        while index < end {
+        while index < input.count {
             let byte = input[index]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 decoded.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[runStart..<index]))
@@ -262,21 +288,21 @@ extension JSONTree {
                     appendLeaf(.string, decoded: true, decodedStart, decoded.count)
                     return index + 1
                 }
-                index = try decodeEscape(input, at: index)
+                index = try decodeEscape(at: index)
                 runStart = index
             } else if byte < 0x20 {
                 throw Self.controlCharacter(byte, at: index)
-            } else if byte < 0x80 {
-                index += 1
-            } else {
+            } else if byte >= 0x80 {
                 index = try Self.validateUTF8Sequence(input, at: index)
+            } else {
+                index = ByteScan.firstSpecial(in: input, from: index, nonASCII: true)
             }
         }
         throw .invalidJSON(offset: start - 1, reason: "unterminated string")
     }
 
     /// Decodes the escape at `offset` (its backslash) into `decoded`; returns the offset after it.
-    private mutating func decodeEscape(_ input: UnsafeRawBufferPointer, at offset: Int) throws(RecordProblem) -> Int {
+    private mutating func decodeEscape(at offset: Int) throws(RecordProblem) -> Int {
         guard offset + 1 < input.count else { throw Self.unexpectedEnd(at: offset + 1) }
         let simple: UInt8
         switch input[offset + 1] {
@@ -289,7 +315,7 @@ extension JSONTree {
         case UInt8(ascii: "r"): simple = 0x0D
         case UInt8(ascii: "t"): simple = 0x09
         case UInt8(ascii: "u"):
-            return try decodeUnicodeEscape(input, at: offset)
+            return try decodeUnicodeEscape(at: offset)
         default:
             throw .invalidJSON(offset: offset, reason: "invalid escape \\\(String(decoding: [input[offset + 1]], as: UTF8.self))")
         }
@@ -298,7 +324,7 @@ extension JSONTree {
     }
 
     /// Decodes `\uXXXX` at `offset`, or a surrogate pair `\uD8xx\uDCxx`, as UTF-8 into `decoded`.
-    private mutating func decodeUnicodeEscape(_ input: UnsafeRawBufferPointer, at offset: Int) throws(RecordProblem) -> Int {
+    private mutating func decodeUnicodeEscape(at offset: Int) throws(RecordProblem) -> Int {
         let unit = try Self.hexQuad(input, at: offset + 2)
         var scalar = UInt32(unit)
         var end = offset + 6

@@ -1,58 +1,45 @@
-/// Appending JSON text to a byte buffer, the canonical way (see `CanonicalJSON`).
+/// Writing JSON strings the canonical way (see `CanonicalJSON`): quoted, with only `"`, `\` and the
+/// characters below U+0020 escaped (`\b` `\f` `\n` `\r` `\t`, else `\u00xx` in lower-case hex).
 enum JSONText {
-    /// Appends `string` quoted, escaping only `"`, `\` and control characters below U+0020.
+    /// Appends `string` as a quoted, canonically escaped JSON string.
     static func appendString(_ string: String, to output: inout [UInt8]) {
         appendString(utf8: string.utf8, to: &output)
     }
 
-    /// Appends UTF-8 bytes as a quoted JSON string, escaping only `"`, `\` and bytes below 0x20.
+    /// Appends UTF-8 bytes as a quoted, canonically escaped JSON string.
     static func appendString(utf8: some Collection<UInt8>, to output: inout [UInt8]) {
-        let done: Void? = utf8.withContiguousStorageIfAvailable {
-            appendString(escaping: UnsafeRawBufferPointer($0), to: &output)
+        let appended: Void? = utf8.withContiguousStorageIfAvailable { bytes in
+            output.append(atMost: maxEscapedCount(bytes.count)) { writeString(escaping: UnsafeRawBufferPointer(bytes), to: &$0) }
         }
-        guard done == nil else { return }
-        output.append(quote)
-        for byte in utf8 {
-            appendEscaped(byte, to: &output)
+        if appended == nil {
+            let bytes = Array(utf8)
+            appendString(utf8: bytes, to: &output)
         }
-        output.append(quote)
     }
 
-    /// Appends `bytes` as a quoted JSON string, copying runs that need no escape in one go.
-    static func appendString(escaping bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
-        output.append(quote)
+    /// The most bytes `writeString` writes for `count` bytes: every byte escaped as `\u00xx`, and the quotes.
+    private static func maxEscapedCount(_ count: Int) -> Int { 6 * count + 2 }
+
+    /// Writes `bytes` as a quoted JSON string, copying the runs that need no escape in one go. It takes no
+    /// more bytes than any JSON spelling of the same string.
+    static func writeString(escaping bytes: UnsafeRawBufferPointer, to output: inout ReservedWriter) {
+        output.append(UInt8(ascii: "\""))
         var runStart = 0
-        for index in 0..<bytes.count where needsEscape(bytes[index]) {
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
-            appendEscaped(bytes[index], to: &output)
+        while true {
+            let index = ByteScan.firstSpecial(in: bytes, from: runStart, nonASCII: false)
+            output.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
+            guard index < bytes.count else { break }
+            writeEscaped(bytes[index], to: &output)
             runStart = index + 1
         }
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart...]))
-        output.append(quote)
+        output.append(UInt8(ascii: "\""))
     }
 
-    /// Appends an ASCII literal such as `true`.
-    static func appendASCII(_ literal: StaticString, to output: inout [UInt8]) {
-        literal.withUTF8Buffer { output.append(contentsOf: $0) }
-    }
-
-    static let quote = UInt8(ascii: "\"")
-
-    @inline(__always)
-    static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == quote || byte == UInt8(ascii: "\\")
-    }
-
-    /// Appends one byte, escaped if it must be: short forms where JSON has them, else `\u00xx`.
-    @inline(__always)
-    private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
-        guard needsEscape(byte) else {
-            output.append(byte)
-            return
-        }
+    /// Writes the escape for `"`, `\` or a byte below 0x20: a short form where JSON has one, else `\u00xx`.
+    private static func writeEscaped(_ byte: UInt8, to output: inout ReservedWriter) {
         let short: UInt8
         switch byte {
-        case quote: short = quote
+        case UInt8(ascii: "\""): short = UInt8(ascii: "\"")
         case UInt8(ascii: "\\"): short = UInt8(ascii: "\\")
         case 0x08: short = UInt8(ascii: "b")
         case 0x0C: short = UInt8(ascii: "f")
@@ -61,11 +48,9 @@ enum JSONText {
         case 0x09: short = UInt8(ascii: "t")
         default:
             let hex: StaticString = "0123456789abcdef"
-            appendASCII("\\u00", to: &output)
-            hex.withUTF8Buffer {
-                output.append($0[Int(byte >> 4)])
-                output.append($0[Int(byte & 0xF)])
-            }
+            output.append("\\u00")
+            output.append(hex.utf8Start[Int(byte >> 4)])
+            output.append(hex.utf8Start[Int(byte & 0xF)])
             return
         }
         output.append(UInt8(ascii: "\\"))
