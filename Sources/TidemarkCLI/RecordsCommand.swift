@@ -1,5 +1,6 @@
 import ArgumentParser
 import Tidemark
+import TidemarkServer
 
 /// `tidemark records`: a dataset's change stream as JSON lines, each record as `GET /records` returns it.
 struct RecordsCommand: AsyncParsableCommand {
@@ -8,7 +9,8 @@ struct RecordsCommand: AsyncParsableCommand {
         abstract: "Print a dataset's records as JSON lines, in change-stream order.",
         discussion: """
             Each line is the record's payload with its _nango_metadata, as GET /records returns it. When --limit \
-            stops the listing before the end, the cursor to continue from is printed on standard error.
+            stops the listing before the end, the cursor to continue from is printed on standard error. With \
+            --follow, the listing goes on with every change as it commits, until SIGINT or SIGTERM (exit 0).
             """)
 
     @OptionGroup var store: StoreLocation
@@ -23,8 +25,12 @@ struct RecordsCommand: AsyncParsableCommand {
     @Option(help: "Print at most this many records.")
     var limit: Int?
 
+    @Flag(help: "Keep printing changes as they commit (until interrupted).")
+    var follow = false
+
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if limit != nil, follow { throw ValidationError("--limit and --follow cannot be used together") }
     }
 
     func run() async throws {
@@ -34,16 +40,29 @@ struct RecordsCommand: AsyncParsableCommand {
             if let filter { query.filter = try RecordQuery.parseFilter(filter) }
             let output = StandardOutput()
             var remaining = limit ?? .max
+            var more = false
             while remaining > 0 {
                 query.limit = min(1000, remaining)
                 let page = try store.records(in: dataset.key, query)
                 for record in page.records { output.line(record.json) }
                 remaining -= page.records.count
-                guard let next = page.nextCursor else { return }
-                query.cursor = next
+                query.cursor = page.records.last?.metadata.cursor ?? query.cursor
+                more = page.nextCursor != nil
+                guard more else { break }
             }
             output.flush()
-            StandardError.line("next cursor: \(query.cursor ?? "")")
+            if follow {
+                let (filter, feed) = (StreamFilter(query), store.changes(in: dataset.key, after: query.cursor))
+                try await runUntilInterrupted {
+                    let output = StandardOutput()
+                    for try await page in feed {
+                        for record in page.records where filter.admits(record) { output.line(record.json) }
+                        output.flush()
+                    }
+                }
+            } else if more, let cursor = query.cursor {
+                StandardError.line("next cursor: \(cursor)")
+            }
         }
     }
 }

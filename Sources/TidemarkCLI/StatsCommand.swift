@@ -3,12 +3,16 @@ import Foundation
 import Tidemark
 import TidemarkServer
 
-/// `tidemark stats`: the store's datasets with their counts, and its pages.
+/// `tidemark stats`: the store's datasets with their counts, its syncs with their checkpoints and last runs, and its
+/// pages.
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Show the store's datasets with their record counts and payload bytes, and its size in pages.",
-        discussion: "Counting the pages reads the whole change log once (no memory, never blocking writers).")
+        abstract: "Show the store's size, its datasets with their counts, and its syncs with their checkpoints and last runs.",
+        discussion: """
+            Counting the pages reads the whole change log once (no memory, never blocking writers). Syncs are \
+            listed for the connections that have datasets.
+            """)
 
     @OptionGroup var store: StoreLocation
 
@@ -20,9 +24,14 @@ struct StatsCommand: AsyncParsableCommand {
             let store = try store.open()
             let datasets = try store.datasets()
             let space = try store.spaceReport()
+            var syncs: [SyncStatus] = []
+            for connection in Set(datasets.map(\.key.connection)).sorted(by: { $0.description < $1.description }) {
+                syncs += try store.syncs(of: connection).map { try store.status(of: $0) }
+            }
             let output = StandardOutput()
             if json {
-                output.line(try JSONCoding.encode(Stats(datasets: datasets.map(Stats.Dataset.init), space: Stats.Space(space))))
+                output.line(try JSONCoding.encode(Stats(datasets: datasets.map(Stats.Dataset.init), syncs: syncs.map(Stats.Sync.init),
+                                                        space: Stats.Space(space))))
                 return
             }
             output.line("store: \(space.filePages * space.pageSize) bytes, \(space.usedPages) pages used, \(space.freePages) free, \(space.pageSize) bytes a page, map \(space.mapSize) bytes")
@@ -33,13 +42,51 @@ struct StatsCommand: AsyncParsableCommand {
             for line in Table.render(header: ["integration", "connection", "model", "live", "deleted", "bytes", "last write"], rows: rows) {
                 output.line(line)
             }
+            guard !syncs.isEmpty else { return }
+            let syncRows = syncs.map { status -> [String] in
+                let name: String = status.sync.name + (status.sync.variant.map { "::\($0)" } ?? "")
+                let checkpoint: String = status.checkpoint.map { "version \($0.version)" } ?? "none"
+                return [status.sync.connection.integrationID, status.sync.connection.connectionID, name, checkpoint, Self.describeRuns(of: status)]
+            }
+            for line in Table.render(header: ["integration", "connection", "sync", "checkpoint", "last run"], rows: syncRows) {
+                output.line(line)
+            }
         }
+    }
+
+    /// The active run, else the last run, of a sync, in a few words.
+    private static func describeRuns(of status: SyncStatus) -> String {
+        if let active = status.activeRun { return "run \(active.runID) running" }
+        guard let last = status.lastRun else { return "never ran" }
+        return "run \(last.runID) \(last.succeeded ? "succeeded" : "failed") at \(last.endedAt)"
     }
 
     /// The `--json` output.
     struct Stats: Encodable {
         var datasets: [Dataset]
+        var syncs: [Sync]
         var space: Space
+
+        /// One sync: its checkpoint, active run and last run.
+        struct Sync: Encodable {
+            let status: SyncStatus
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(status.sync.connection.integrationID, forKey: .integration)
+                try container.encode(status.sync.connection.connectionID, forKey: .connection)
+                try container.encode(status.sync.name, forKey: .name)
+                try container.encode(status.sync.variant, forKey: .variant)
+                try container.encode(CheckpointState(status.checkpoint), forKey: .checkpoint)
+                try container.encode(status.activeRun?.runID, forKey: .activeRun)
+                try container.encode(status.lastRun.map(RunReportJSON.init), forKey: .lastRun)
+            }
+
+            private enum CodingKeys: String, CodingKey {
+                case integration, connection, name, variant, checkpoint
+                case activeRun = "active_run", lastRun = "last_run"
+            }
+        }
 
         /// The store's pages.
         struct Space: Encodable {

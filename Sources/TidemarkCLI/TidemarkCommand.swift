@@ -14,6 +14,6 @@ struct TidemarkCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, RecordsCommand.self, StatsCommand.self, CheckpointCommand.self,
             ImportCommand.self, ExportCommand.self, VerifyCommand.self, PruneCommand.self, CompactCommand.self,
-            CopyCommand.self,
+            CopyCommand.self, TriggerCommand.self, DemoCommand.self,
         ])
 }

@@ -7,6 +7,8 @@ extension HTTPField.Name {
     static let connectionID = HTTPField.Name("Connection-Id")!
     /// The platform's integration header.
     static let providerConfigKey = HTTPField.Name("Provider-Config-Key")!
+    /// The cursor a reconnecting server-sent-events client resumes from.
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
 }
 
 extension Request {

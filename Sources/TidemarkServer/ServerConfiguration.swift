@@ -8,7 +8,11 @@ public struct ServerConfiguration: Sendable {
     public var secretKey: SecretKey?
     /// The largest request body in bytes (default 64 MiB); larger bodies are answered 413.
     public var maximumBodySize = 64 << 20
+    /// How often `GET /records/stream` sends a comment to keep an idle stream open (default 15 s).
+    public var streamHeartbeat: Duration = .seconds(15)
+    /// Where finished runs are reported; `nil` (the default) sends no webhooks.
+    public var webhook: WebhookConfiguration?
 
-    /// The defaults: 127.0.0.1:3003, no key, 64 MiB bodies.
+    /// The defaults: 127.0.0.1:3003, no key, 64 MiB bodies, no webhooks.
     public init() {}
 }

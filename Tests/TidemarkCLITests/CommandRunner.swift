@@ -86,7 +86,7 @@ final class CommandRunner {
 
 extension CommandRunner {
     /// Starts `tidemark arguments…` and returns at once; its standard output is read with
-    /// ``RunningCommand/firstLine()``, its standard error is discarded.
+    /// ``RunningCommand/nextLine()``, its standard error is discarded.
     func start(_ arguments: [String]) throws -> RunningCommand {
         let process = Process()
         process.executableURL = Self.executable
@@ -104,6 +104,7 @@ extension CommandRunner {
 final class RunningCommand: @unchecked Sendable {
     private let process: Process
     private let stdout: Pipe
+    private var pending: [UInt8] = []
 
     init(process: Process, stdout: Pipe) {
         self.process = process
@@ -114,20 +115,24 @@ final class RunningCommand: @unchecked Sendable {
         if process.isRunning { process.terminate() }
     }
 
-    /// The first line the process prints (empty if it exits without one).
-    func firstLine() async throws -> String {
+    /// The next line the process prints (empty if it exits without one). Called from one task at a time.
+    func nextLine() async throws -> String {
         let descriptor = stdout.fileHandleForReading.fileDescriptor
-        return try await LoopbackConnection.blocking {
-                var bytes: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while !bytes.contains(UInt8(ascii: "\n")) {
-                    let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
-                    if count < 0, errno == EINTR { continue }
-                    if count <= 0 { break }
-                    bytes += buffer[..<count]
-                }
-                return String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        let start = pending
+        let (line, rest) = try await LoopbackConnection.blocking {
+            var bytes = start
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !bytes.contains(UInt8(ascii: "\n")) {
+                let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                if count <= 0 { break }
+                bytes += buffer[..<count]
+            }
+            let end = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            return (String(decoding: bytes[..<end], as: UTF8.self), Array(bytes[min(end + 1, bytes.count)...]))
         }
+        pending = rest
+        return line
     }
 
     /// Sends SIGTERM and waits for the exit status.

@@ -190,6 +190,42 @@ struct CommandTests {
         #expect(again.stderr.contains("already holds a store"))
     }
 
+    @Test func recordsFollowPrintsNewChangesAsTheyCommit() async throws {
+        let cli = try CommandRunner()
+        _ = try await cli.run(["import", try cli.file("a.jsonl", #"{"id":"a"}"#)] + store(cli) + dataset)
+        let follower = try cli.start(["records", "--follow"] + store(cli) + dataset)
+        #expect(try await follower.nextLine().hasPrefix(#"{"id":"a","_nango_metadata":"#))
+        _ = try await cli.run(["import", try cli.file("b.jsonl", #"{"id":"b"}"#)] + store(cli) + dataset)
+        #expect(try await follower.nextLine().hasPrefix(#"{"id":"b","_nango_metadata":"#))
+        #expect(try await follower.stop() == 0)
+    }
+
+    @Test func triggerResetsAndEmptiesASyncsCache() async throws {
+        let cli = try CommandRunner()
+        let sync = ["--sync", "contacts", "--integration", "crm", "--connection", "acme"] + store(cli)
+        _ = try await cli.run(["import", try cli.file("a.jsonl", #"{"id":"a"}"#), "--sync", "contacts", "--checkpoint", #"{"p":1}"#]
+                              + store(cli) + dataset)
+        let stats = try await cli.run(["stats", "--json"] + store(cli))
+        let syncs = try #require(try stats.json["syncs"] as? [[String: Any]])
+        #expect(syncs.map { $0["name"] as? String } == ["contacts"])
+        #expect((syncs[0]["checkpoint"] as? [String: Any])?["version"] as? Int == 1)
+        #expect(syncs[0]["last_run"] is NSNull)
+
+        let alone = try await cli.run(["trigger", "--empty-cache"] + sync)
+        #expect(alone.status == 2)
+        #expect(alone.stderr.contains("emptyCache needs reset"))
+        let reset = try await cli.run(["trigger", "--reset", "--json"] + sync)
+        #expect(reset.status == 0)
+        #expect(try reset.json["checkpoint_version"] as? Int == 2)
+        let records = try await cli.run(["records"] + store(cli) + dataset)
+        #expect(records.lines.count == 1)
+        let emptied = try await cli.run(["trigger", "--reset", "--empty-cache"] + sync)
+        #expect(emptied.status == 0)
+        #expect(emptied.stdout.contains("1 datasets emptied, 1 records deleted"))
+        let after = try await cli.run(["records"] + store(cli) + dataset)
+        #expect(after.stdout.isEmpty)
+    }
+
     @Test func usageErrorsExit64() async throws {
         let cli = try CommandRunner()
         let result = try await cli.run(["records", "--integration", "crm"] + store(cli))
@@ -200,7 +236,7 @@ struct CommandTests {
     @Test func serveListensAndStopsOnSIGTERM() async throws {
         let cli = try CommandRunner()
         let server = try cli.start(["serve", "--port", "0"] + store(cli))
-        let line = try await server.firstLine()
+        let line = try await server.nextLine()
         #expect(line.hasPrefix("listening on http://127.0.0.1:"))
         let port = try #require(Int(line.split(separator: ":").last ?? ""))
         let health = try await LoopbackHTTP.send(port: port, "GET", "/health")
