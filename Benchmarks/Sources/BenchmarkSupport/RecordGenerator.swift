@@ -56,13 +56,12 @@ public struct RecordGenerator: Sendable {
 
     static func chatUser(key: UInt64, random: inout SplitMix64, revision: Int) -> GeneratedRecord {
         let id = "U" + Words.base32(key, length: 13)
-        let first = random.pick(Words.firstNames)
-        let last = random.pick(Words.lastNames)
+        let person = Words.person(&random)
         var json = JSONWriter(capacity: 256)
         json.beginObject()
         json.field("id", id)
-        json.field("name", first + " " + last)
-        json.field("email", Words.emailName(first, last) + "@" + random.pick(Words.domains))
+        json.field("name", person.fullName)
+        json.field("email", person.emailName + "@" + random.pick(Words.domains))
         json.field("is_admin", random.chance(1, in: 10))
         json.field("is_bot", random.chance(1, in: 50))
         json.key("profile")
@@ -83,15 +82,14 @@ public struct RecordGenerator: Sendable {
 
     static func crmContact(key: UInt64, random: inout SplitMix64, revision: Int) -> GeneratedRecord {
         let id = "003" + Words.base62(key, length: 11) + Words.base62(SplitMix64.mix(key), length: 4)
-        let first = random.pick(Words.firstNames)
-        let last = random.pick(Words.lastNames)
+        let person = Words.person(&random)
         let company = random.pick(Words.companies)
         var json = JSONWriter(capacity: 1200)
         json.beginObject()
         json.field("id", id)
-        json.field("first_name", first)
-        json.field("last_name", last)
-        json.field("email", Words.emailName(first, last) + "@" + random.pick(Words.domains))
+        json.field("first_name", person.first)
+        json.field("last_name", person.last)
+        json.field("email", person.emailName + "@" + random.pick(Words.domains))
         json.field("company", company)
         json.field("title", random.pick(Words.titles))
         json.field("status", random.pick(["lead", "prospect", "customer", "churned"]))
@@ -142,8 +140,7 @@ public struct RecordGenerator: Sendable {
         json.cents(random.below(10_000_000))
         json.key("linkedin_url")
         if random.chance(1, in: 2) {
-            json.string("https://www.linkedin.com/in/" + Words.emailName(first, last).replacingDots() + "-"
-                + Words.base32(random.next(), length: 6).lowercased())
+            json.string("https://www.linkedin.com/in/" + person.slug + "-" + Words.base32(random.next(), length: 6).lowercased())
         } else {
             json.null()
         }
@@ -153,10 +150,6 @@ public struct RecordGenerator: Sendable {
         json.endObject()
         return GeneratedRecord(id: id, json: json.bytes)
     }
-}
-
-extension String {
-    fileprivate func replacingDots() -> String { String(map { $0 == "." ? "-" : $0 }) }
 }
 
 /// Word lists and small formatters for realistic text.
@@ -234,10 +227,33 @@ enum Words {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `first.last`, lowercased and folded to ASCII, as mail addresses are.
-    static func emailName(_ first: String, _ last: String) -> String {
+    /// A person's name and the strings derived from it, computed once per (first, last) pair.
+    struct Person: Sendable {
+        let first: String
+        let last: String
+        let fullName: String
+        /// `first.last`, lowercased and folded to ASCII, as mail addresses are.
+        let emailName: String
+        /// `first-last`, for profile URLs.
+        let slug: String
+    }
+
+    static let people: [Person] = {
         let folded: [Character: String] = ["á": "a", "é": "e", "ü": "u", "'": ""]
-        return (first + "." + last).lowercased().map { folded[$0] ?? String($0) }.joined()
+        return firstNames.flatMap { first in
+            lastNames.map { last in
+                let email = (first + "." + last).lowercased().map { folded[$0] ?? String($0) }.joined()
+                return Person(first: first, last: last, fullName: first + " " + last, emailName: email,
+                              slug: String(email.map { $0 == "." ? "-" : $0 }))
+            }
+        }
+    }()
+
+    /// A random person (first and last name drawn independently).
+    static func person(_ random: inout SplitMix64) -> Person {
+        let first = random.below(firstNames.count)
+        let last = random.below(lastNames.count)
+        return people[first * lastNames.count + last]
     }
 
     static func phone(_ random: inout SplitMix64) -> String {

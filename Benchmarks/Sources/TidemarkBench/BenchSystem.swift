@@ -53,19 +53,27 @@ protocol BenchSystem: AnyObject, Sendable {
     func close() async throws
 }
 
-/// A system whose calls block the calling thread (plain C APIs). W4 drives its writers from threads of their
-/// own rather than from the two-thread cooperative pool, which would cap concurrency at two.
-protocol BlockingBenchSystem: BenchSystem {
+/// A system whose replay is a synchronous, thread-blocking call. W4 runs its readers on threads of their own:
+/// a reader looping on the two-thread cooperative pool would starve the writers' tasks.
+protocol BlockingReplaySystem: BenchSystem {
+    func replayBlocking(connection: Int, pageSize: Int) throws -> ReplayResult
+}
+
+extension BlockingReplaySystem {
+    func replay(connection: Int, pageSize: Int) async throws -> ReplayResult {
+        try replayBlocking(connection: connection, pageSize: pageSize)
+    }
+}
+
+/// A system whose calls all block the calling thread (plain C APIs). W4 drives its writers from threads of
+/// their own too, rather than from the cooperative pool, which would cap concurrency at two.
+protocol BlockingBenchSystem: BlockingReplaySystem {
     @discardableResult
     func writeBlocking(_ batch: WriteBatch) throws -> Int
-    func replayBlocking(connection: Int, pageSize: Int) throws -> ReplayResult
 }
 
 extension BlockingBenchSystem {
     func write(_ batch: WriteBatch) async throws -> Int { try writeBlocking(batch) }
-    func replay(connection: Int, pageSize: Int) async throws -> ReplayResult {
-        try replayBlocking(connection: connection, pageSize: pageSize)
-    }
 }
 
 /// An error of the harness itself.

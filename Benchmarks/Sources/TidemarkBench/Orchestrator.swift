@@ -45,6 +45,8 @@ struct Orchestrator {
 
     func run() async throws {
         let started = monotonicNanoseconds()
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+            .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "unknown"
         let root = plan.scratch + "/tidemark-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -113,7 +115,7 @@ struct Orchestrator {
         }
 
         let seconds = Double(monotonicNanoseconds() - started) / 1e9
-        let report = Report(plan: plan, outcomes: outcomes, seconds: seconds).render()
+        let report = Report(plan: plan, outcomes: outcomes, seconds: seconds, loadAverage: load).render()
         print(report)
         if let path = plan.jsonPath {
             let encoder = JSONEncoder()

@@ -6,12 +6,18 @@ struct Report {
     let plan: Plan
     let outcomes: [Outcome]
     let seconds: Double
+    /// `/proc/loadavg` when the run began: the machine is shared, so say how busy it was.
+    let loadAverage: String
 
     func render() -> String {
         var out: [String] = []
         out.append("# tidemark-bench")
         out.append("")
-        out.append("- machine: \(machine())")
+        let arguments = CommandLine.arguments.dropFirst()
+        out.append("- command: `tidemark-bench\(arguments.isEmpty ? "` (defaults)" : " " + arguments.joined(separator: " ") + "`")"
+            + " (from `Benchmarks/`, "
+            + "after `swift build -c release`; binary `.build/release/tidemark-bench`)")
+        out.append("- machine: \(machine()); load average at start \(loadAverage)")
         out.append("- durability: \(plan.durability.rawValue)"
             + (plan.durability == .durable ? " (LMDB default flags + MDB_NOTLS; peer WAL + synchronous=NORMAL)"
                 : " (LMDB MDB_NOMETASYNC; peer WAL + synchronous=NORMAL)"))
@@ -25,7 +31,8 @@ struct Report {
                 + "so the default run fits in about 15 minutes on this machine; pass --records for the full sizes")
         }
         out.append("- W1/W2 rates: records / time inside the write calls (record generation excluded); "
-            + "W3: wall time of a full replay from the first cursor (the floor scans raw log entries)")
+            + "W3: wall time of a full replay from the first cursor, median of 3 passes (the floor scans raw log "
+            + "entries, superseded ones included)")
         out.append("- total time: \(String(format: "%.0f", seconds)) s")
         for shape in plan.shapes {
             out.append("")
@@ -121,7 +128,9 @@ struct Report {
             out.append(contentsOf: table(header: header, rows: rows))
 
             out.append("")
-            out.append("Commit latency per batch (ms, p50 / p99, medians over rounds) and store size on disk (MiB allocated):")
+            out.append("Commit latency per batch (ms, p50 / p99, medians over rounds); CPU per record (process CPU, all "
+                + "threads, inside the measured calls: steadier than rates on a shared machine); store size on disk "
+                + "(MiB allocated):")
             out.append("")
             var latencyRows: [[String]] = []
             for key in plan.resync ? ["W1", "W2"] : ["W1"] {
@@ -130,6 +139,14 @@ struct Report {
                     guard !m.isEmpty else { return "—" }
                     return milliseconds(Statistics.median(m.compactMap(\.p50Milliseconds))) + " / "
                         + milliseconds(Statistics.median(m.compactMap(\.p99Milliseconds)))
+                })
+            }
+            for key in (plan.resync ? ["W1", "W2"] : ["W1"]) + plan.pageSizes.map({ "W3/\($0)" }) {
+                latencyRows.append(["\(key) CPU µs per record"] + systems.map { system in
+                    let m = measurements(shape, system, key).values.compactMap { m in
+                        m.cpuSeconds.map { $0 * 1e6 / Double(max(m.records, 1)) }
+                    }
+                    return m.isEmpty ? "—" : String(format: "%.2f", Statistics.median(m))
                 })
             }
             for key in plan.resync ? ["W1", "W2"] : ["W1"] {

@@ -5,7 +5,7 @@ import Tidemark
 /// Tidemark through its public Swift API, as an application embeds it: `Store(directory:options:)` with the
 /// default options but durability, one `Batch` per batch (saves to one model plus a checkpoint `.set`), and
 /// `records(in:_:)` paging with `nextCursor` for replay.
-final class TidemarkSystem: BenchSystem {
+final class TidemarkSystem: BlockingReplaySystem {
     private let store: Store
     private static let model = ModelName("Contact")
     private static let integration = "bench-integration"
@@ -32,7 +32,8 @@ final class TidemarkSystem: BenchSystem {
         return outcome.added.count + outcome.updated.count
     }
 
-    func replay(connection: Int, pageSize: Int) async throws -> ReplayResult {
+    /// `Store.records(in:_:)` is synchronous: it reads on the calling thread.
+    func replayBlocking(connection: Int, pageSize: Int) throws -> ReplayResult {
         let dataset = DatasetKey(connection: Self.connection(connection), model: Self.model)
         var result = ReplayResult(records: 0, bytes: 0)
         var cursor: String?

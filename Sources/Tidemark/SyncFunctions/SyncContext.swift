@@ -76,7 +76,7 @@ public final class SyncContext<Checkpoint: Codable & Sendable>: Sendable {
 
     /// Saves the checkpoint alone.
     public func saveCheckpoint(_ value: Checkpoint) async throws {
-        try await write(nil, checkpoint: value)
+        _ = try await write(nil, checkpoint: value)
     }
 
     /// Clears the checkpoint, so the next run starts from the beginning.
