@@ -23,9 +23,6 @@ public enum CheckpointJSON {
         }
         var value: [String: CheckpointField] = [:]
         for (name, raw) in try json.members(ofObjectIn: range) {
-            guard value[name] == nil else {
-                throw APIError(.invalidCheckpoint(field: name, reason: "the field appears more than once"))
-            }
             let field: CheckpointField
             switch json.kind(of: raw) {
             case UInt8(ascii: "\""):

@@ -30,16 +30,19 @@ public struct JSONSlicer {
     /// `t` or `f` a boolean, `n` null, anything else a number; 0 for an empty range.
     public func kind(of range: Range<Int>) -> UInt8 { range.isEmpty ? 0 : bytes[range.lowerBound] }
 
-    /// The members of the object in `range`: each key decoded, each value as the range of its raw text.
+    /// The members of the object in `range`, in order: each key decoded, each value as the range of its raw text.
+    /// A key that appears twice is an error.
     public func members(ofObjectIn range: Range<Int>) throws(APIError) -> [(key: String, value: Range<Int>)] {
         guard kind(of: range) == UInt8(ascii: "{") else { throw Self.invalid(at: range.lowerBound, "expected an object") }
         var members: [(key: String, value: Range<Int>)] = []
+        var keys = Set<String>()
         var index = skipWhitespace(from: range.lowerBound + 1)
         if index < range.upperBound, bytes[index] == UInt8(ascii: "}") { return members }
         while true {
             guard index < range.upperBound, bytes[index] == UInt8(ascii: "\"") else { throw Self.invalid(at: index, "expected a member name") }
             let keyEnd = try skipString(from: index)
             let key = try string(in: index..<keyEnd)
+            guard keys.insert(key).inserted else { throw Self.invalid(at: index, "the member '\(key.prefix(80))' appears more than once") }
             index = skipWhitespace(from: keyEnd)
             guard index < range.upperBound, bytes[index] == UInt8(ascii: ":") else { throw Self.invalid(at: index, "expected ':'") }
             let valueStart = skipWhitespace(from: index + 1)

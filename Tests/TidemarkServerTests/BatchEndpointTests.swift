@@ -73,6 +73,7 @@ struct BatchEndpointTests {
         (#"{"models":{},"checkpoint":{"set":{"a":1},"clear":true}}"#, "invalid_body"),
         (#"{"models":{},"checkpoint":{}}"#, "invalid_body"),
         (#"{"models":{},"variant":5}"#, "invalid_body"),
+        (#"{"models":{"Contact":{"save":[{"id":"a"}]},"Contact":{"save":[{"id":"b"}]}}}"#, "invalid_body"),
         (#"{"models":{"Contact":{"save":[{"name":"no id"}]}}}"#, "invalid_record"),
         (#"{"models":{"Contact":{"save":[{"id":"a",}]}}}"#, "invalid_record"),
         (#"{"models":{"Contact":{"save":["a"]}}}"#, "invalid_record"),
