@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Tidemark", targets: ["Tidemark"]),
         .library(name: "LMDB", targets: ["LMDB"]),
         .executable(name: "tidemark", targets: ["TidemarkCLI"]),
+        .executable(name: "tidemark-crash-writer", targets: ["TidemarkCrashWriter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -68,6 +69,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TidemarkCLITests", dependencies: ["TidemarkCLI", "Tidemark", "LMDB", "TidemarkTestSupport"]),
+        .executableTarget(name: "TidemarkCrashWriter", dependencies: ["Tidemark", "LMDB"]),
+        .testTarget(name: "TidemarkCrashTests", dependencies: ["TidemarkCrashWriter", "Tidemark", "LMDB"]),
     ],
     swiftLanguageModes: [.v6]
 )
