@@ -85,12 +85,19 @@ public final class Store: Sendable {
         try read { txn in try reader.page(of: dataset, query: query, in: txn) }
     }
 
+    /// The same page as ``records(in:_:)``, rendered as the platform's `GET /records` body: byte for byte the
+    /// ``RecordPage/json`` of that page, written straight from the stored entries into one buffer without making
+    /// a ``StoredRecord`` for each record.
+    public func recordsJSON(in dataset: DatasetKey, _ query: RecordQuery = RecordQuery()) throws -> RecordPageJSON {
+        try read { txn in try reader.pageJSON(of: dataset, query: query, in: txn) }
+    }
+
     /// The record `id` of `dataset` at its latest version, deleted or not; `nil` if the dataset never had it.
     public func record(_ id: String, in dataset: DatasetKey) throws -> StoredRecord? {
         try read { txn in
             try dataset.validate()
             guard let datasetID = try DatasetCatalog(layout: layout).id(of: dataset, in: txn) else { return nil }
-            return try reader.record(id, in: datasetID, txn: txn)?.1
+            return try reader.record(id, in: datasetID, txn: txn)
         }
     }
 

@@ -2,7 +2,8 @@ import Hummingbird
 import Tidemark
 
 /// `GET /records` and `GET /records/` (the router ignores a trailing slash): one page of a dataset's change stream,
-/// exactly as the platform answers it, `{"records": [...], "next_cursor": ...}` (see ``RecordPage/json``).
+/// exactly as the platform answers it, `{"records": [...], "next_cursor": ...}`, rendered by
+/// `Store.recordsJSON(in:_:)` straight from the stored entries.
 struct RecordsEndpoint {
     let store: Store
 
@@ -13,7 +14,7 @@ struct RecordsEndpoint {
     @Sendable func page(_ request: Request, context: BasicRequestContext) throws -> Response {
         let connection = try request.connection()
         let parameters = try RecordsQueryParameters(request)
-        let page = try store.records(in: DatasetKey(connection: connection, model: parameters.model), parameters.query)
-        return JSONResponse.make(bytes: page.json)
+        let page = try store.recordsJSON(in: DatasetKey(connection: connection, model: parameters.model), parameters.query)
+        return JSONResponse.make(bytes: page.body)
     }
 }

@@ -63,6 +63,19 @@ struct RecordsEndpointTests {
         }
     }
 
+    @Test func theBodyIsTheStoresRecordPageJSON() async throws {
+        try await TestServer.with { server in
+            try await seed(server, ["a", "b", "c"])
+            let contacts = DatasetKey(connection: ConnectionKey(integrationID: "crm", connectionID: "acme"), model: ModelName("Contact"))
+            let first = try server.store.records(in: contacts, RecordQuery(limit: 2))
+            var response = try await server.send("GET", "/records?model=Contact&limit=2")
+            #expect(response.body == first.json)
+            let cursor = try #require(first.nextCursor)
+            response = try await server.send("GET", "/records?model=Contact&filter=added&ids=c,b&cursor=\(cursor)")
+            #expect(response.body == (try server.store.records(in: contacts, RecordQuery(cursor: cursor, filter: [.added], ids: ["c", "b"]))).json)
+        }
+    }
+
     @Test func idsMayBeCommaSeparated() async throws {
         try await TestServer.with { server in
             try await seed(server, ["a", "b", "c"])

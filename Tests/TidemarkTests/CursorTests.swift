@@ -13,6 +13,18 @@ struct CursorTests {
         }
     }
 
+    /// The text of a cursor is base64url of version · dataset · sequence: cursors handed out before stay valid.
+    @Test func cursorTextIsStable() {
+        for (dataset, sequence, text) in [(UInt32(1), UInt64(1), "AQAAAAEAAAAAAAAAAQ"), (7, 123_456_789, "AQAAAAcAAAAAB1vNFQ"),
+                                          (.max, .max, "Af_______________w")] {
+            let cursor = StreamCursor(dataset: dataset, sequence: sequence)
+            #expect(cursor.encoded == text)
+            var bytes = Array("x".utf8)
+            cursor.appendEncoded(to: &bytes)
+            #expect(bytes == Array("x\(text)".utf8))
+        }
+    }
+
     @Test(arguments: ["", "abc", "not a cursor at all", "AAAAAAAAAAAAAAAAAA", "AQAAAAEAAAAAAAAAAB", "AQAAAAEAAAAAAAAAA!", "AQAAAAEAAAAAAAAAAQ=="])
     func malformedCursorsAreRejected(text: String) async throws {
         let fixture = try Fixture()

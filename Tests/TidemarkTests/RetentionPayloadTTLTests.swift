@@ -80,7 +80,7 @@ struct RetentionPayloadTTLTests {
         let b = try #require(after.first { $0.id == "b" })
         #expect(b.payloadText == #"{"id":"b"}"#)
         #expect(b.metadata == RecordMetadata(firstSeenAt: stream[1].metadata.firstSeenAt, lastModifiedAt: stream[1].metadata.lastModifiedAt,
-                                             lastAction: .updated, deletedAt: nil, prunedAt: prunedAt, cursor: stream[1].metadata.cursor))
+                                             lastAction: .updated, deletedAt: nil, prunedAt: prunedAt, position: stream[1].metadata.position))
         let a = after[0]
         let seen = a.metadata.firstSeenAt.description
         #expect(String(decoding: a.json, as: UTF8.self) ==

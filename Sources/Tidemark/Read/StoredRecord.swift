@@ -10,8 +10,49 @@ public struct RecordMetadata: Equatable, Sendable {
     public var deletedAt: Timestamp?
     /// When its payload was dropped by retention, if it was.
     public var prunedAt: Timestamp?
+    /// The record's position in the change stream, as the cursor string (made when asked for).
+    public var cursor: String { position.encoded }
     /// The record's position in the change stream.
-    public var cursor: String
+    var position: StreamCursor
+}
+
+extension RecordMetadata {
+    init(entry: BorrowedLogEntry, position: StreamCursor) {
+        self.init(firstSeenAt: entry.firstSeenAt, lastModifiedAt: entry.lastModifiedAt, lastAction: entry.action,
+                  deletedAt: entry.deletedAt, prunedAt: entry.prunedAt, position: position)
+    }
+
+    /// Appends a record as the platform returns it: `payload`, a canonical JSON object, with this metadata
+    /// added as its last member, `_nango_metadata`. The one writer of a record's JSON, for a ``StoredRecord``
+    /// and for a page rendered straight from the log.
+    func appendRecordJSON(payload: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        // Drop the payload's closing brace and add the metadata member.
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: payload.dropLast()))
+        if payload.count > 2 { out.append(UInt8(ascii: ",")) }
+        out.append(contentsOf: "\"_nango_metadata\":{\"first_seen_at\":\"".utf8)
+        firstSeenAt.appendISO8601(to: &out)
+        out.append(contentsOf: "\",\"last_modified_at\":\"".utf8)
+        lastModifiedAt.appendISO8601(to: &out)
+        out.append(contentsOf: "\",\"last_action\":\"".utf8)
+        out.append(contentsOf: lastAction.rawValue.utf8)
+        out.append(contentsOf: "\",\"deleted_at\":".utf8)
+        Self.appendOptional(deletedAt, to: &out)
+        out.append(contentsOf: ",\"pruned_at\":".utf8)
+        Self.appendOptional(prunedAt, to: &out)
+        out.append(contentsOf: ",\"cursor\":\"".utf8)
+        position.appendEncoded(to: &out)
+        out.append(contentsOf: "\"}}".utf8)
+    }
+
+    private static func appendOptional(_ timestamp: Timestamp?, to out: inout [UInt8]) {
+        guard let timestamp else {
+            out.append(contentsOf: "null".utf8)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        timestamp.appendISO8601(to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
 }
 
 /// One record as read from the change stream: its id, canonical JSON payload and metadata.
@@ -23,17 +64,18 @@ public struct StoredRecord: Equatable, Sendable {
     /// The metadata.
     public var metadata: RecordMetadata
 
-    init(entry: LogEntry, cursor: StreamCursor) {
-        id = entry.recordID
-        if entry.prunedAt == nil {
-            payload = Array(entry.payload)
-        } else {
-            payload = Array("{\"id\":".utf8)
-            JSONText.appendString(entry.recordID, to: &payload)
-            payload.append(UInt8(ascii: "}"))
-        }
-        metadata = RecordMetadata(firstSeenAt: entry.firstSeenAt, lastModifiedAt: entry.lastModifiedAt, lastAction: entry.action,
-                                  deletedAt: entry.deletedAt, prunedAt: entry.prunedAt, cursor: cursor.encoded)
+    init(entry: BorrowedLogEntry, position: StreamCursor) {
+        id = String(decoding: entry.recordID, as: UTF8.self)
+        payload = entry.prunedAt == nil ? Array(entry.payload) : Self.prunedPayload(id: entry.recordID)
+        metadata = RecordMetadata(entry: entry, position: position)
+    }
+
+    /// What stands for a pruned record's payload: `{"id": …}`.
+    static func prunedPayload(id: UnsafeRawBufferPointer) -> [UInt8] {
+        var payload = Array("{\"id\":".utf8)
+        JSONText.appendString(utf8: id, to: &payload)
+        payload.append(UInt8(ascii: "}"))
+        return payload
     }
 
     /// The payload as text.
@@ -49,32 +91,7 @@ public struct StoredRecord: Equatable, Sendable {
 
     /// Appends the record as the platform returns it to `out`.
     public func appendJSON(to out: inout [UInt8]) {
-        // The payload is a canonical object: drop its closing brace and add the metadata member.
-        out.append(contentsOf: payload.dropLast())
-        if payload.count > 2 { out.append(UInt8(ascii: ",")) }
-        out.append(contentsOf: "\"_nango_metadata\":{\"first_seen_at\":\"".utf8)
-        metadata.firstSeenAt.appendISO8601(to: &out)
-        out.append(contentsOf: "\",\"last_modified_at\":\"".utf8)
-        metadata.lastModifiedAt.appendISO8601(to: &out)
-        out.append(contentsOf: "\",\"last_action\":\"".utf8)
-        out.append(contentsOf: metadata.lastAction.rawValue.utf8)
-        out.append(contentsOf: "\",\"deleted_at\":".utf8)
-        Self.appendOptional(metadata.deletedAt, to: &out)
-        out.append(contentsOf: ",\"pruned_at\":".utf8)
-        Self.appendOptional(metadata.prunedAt, to: &out)
-        out.append(contentsOf: ",\"cursor\":\"".utf8)
-        out.append(contentsOf: metadata.cursor.utf8)
-        out.append(contentsOf: "\"}}".utf8)
-    }
-
-    private static func appendOptional(_ timestamp: Timestamp?, to out: inout [UInt8]) {
-        guard let timestamp else {
-            out.append(contentsOf: "null".utf8)
-            return
-        }
-        out.append(UInt8(ascii: "\""))
-        timestamp.appendISO8601(to: &out)
-        out.append(UInt8(ascii: "\""))
+        payload.withUnsafeBytes { metadata.appendRecordJSON(payload: $0, to: &out) }
     }
 }
 
@@ -87,22 +104,53 @@ public struct RecordPage: Equatable, Sendable {
 
     /// The platform's response body: `{"records": [...], "next_cursor": ...}`.
     public var json: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(records.reduce(64) { $0 + $1.payload.count + 240 })
-        out.append(contentsOf: "{\"records\":[".utf8)
-        for (index, record) in records.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            record.appendJSON(to: &out)
+        var body = RecordPageBody(capacity: records.reduce(64) { $0 + $1.payload.count + 240 })
+        for record in records {
+            record.payload.withUnsafeBytes { body.append(payload: $0, metadata: record.metadata) }
         }
-        out.append(contentsOf: "],\"next_cursor\":".utf8)
+        return body.finish(nextCursor: nextCursor)
+    }
+}
+
+/// One page of the change stream rendered as the platform's response body, by ``Store/recordsJSON(in:_:)``.
+public struct RecordPageJSON: Equatable, Sendable {
+    /// `{"records": [...], "next_cursor": ...}`: byte for byte the ``RecordPage/json`` of the same read.
+    public var body: [UInt8]
+    /// The number of records in `body`.
+    public var count: Int
+    /// The cursor of the last record when more matching records existed at read time, else `nil`.
+    public var nextCursor: String?
+}
+
+/// Writes a page body, `{"records": [...], "next_cursor": ...}`, one record at a time.
+struct RecordPageBody {
+    private var bytes: [UInt8] = []
+    /// The records written so far.
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+        bytes.append(contentsOf: "{\"records\":[".utf8)
+    }
+
+    /// Appends a record from its payload and metadata.
+    mutating func append(payload: UnsafeRawBufferPointer, metadata: RecordMetadata) {
+        if count > 0 { bytes.append(UInt8(ascii: ",")) }
+        metadata.appendRecordJSON(payload: payload, to: &bytes)
+        count += 1
+    }
+
+    /// The body, closed with `next_cursor`.
+    consuming func finish(nextCursor: String?) -> [UInt8] {
+        bytes.append(contentsOf: "],\"next_cursor\":".utf8)
         if let nextCursor {
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: nextCursor.utf8)
-            out.append(UInt8(ascii: "\""))
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: nextCursor.utf8)
+            bytes.append(UInt8(ascii: "\""))
         } else {
-            out.append(contentsOf: "null".utf8)
+            bytes.append(contentsOf: "null".utf8)
         }
-        out.append(UInt8(ascii: "}"))
-        return out
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
     }
 }

@@ -14,17 +14,47 @@ struct StreamReader {
         self.catalog = DatasetCatalog(layout: layout)
     }
 
+    /// One page of records.
     func page(of key: DatasetKey, query: RecordQuery, in txn: borrowing Transaction) throws -> RecordPage {
+        var records: [StoredRecord] = []
+        records.reserveCapacity(min(query.limit, 1024))
+        let hasMore = try visitPage(of: key, query: query, in: txn) { entry, position in
+            records.append(StoredRecord(entry: entry, position: position))
+        }
+        return RecordPage(records: records, nextCursor: hasMore ? records.last?.metadata.cursor : nil)
+    }
+
+    /// The same page as ``page(of:query:in:)``, rendered as the platform's body straight from the log entries.
+    func pageJSON(of key: DatasetKey, query: RecordQuery, in txn: borrowing Transaction) throws -> RecordPageJSON {
+        var body = RecordPageBody(capacity: min(query.limit, 64) * 512)
+        var last: StreamCursor?
+        let hasMore = try visitPage(of: key, query: query, in: txn) { entry, position in
+            let metadata = RecordMetadata(entry: entry, position: position)
+            if entry.prunedAt == nil {
+                body.append(payload: entry.payload, metadata: metadata)
+            } else {
+                StoredRecord.prunedPayload(id: entry.recordID).withUnsafeBytes { body.append(payload: $0, metadata: metadata) }
+            }
+            last = position
+        }
+        let nextCursor = hasMore ? last?.encoded : nil
+        let count = body.count
+        return RecordPageJSON(body: body.finish(nextCursor: nextCursor), count: count, nextCursor: nextCursor)
+    }
+
+    /// Calls `visit` with each record of the page `query` asks for, in stream order, and returns whether more
+    /// matching records followed it. The entries are borrowed from the map: valid only inside `txn`.
+    private func visitPage(of key: DatasetKey, query: RecordQuery, in txn: borrowing Transaction,
+                           _ visit: (BorrowedLogEntry, StreamCursor) throws -> Void) throws -> Bool {
         try key.validate()
         try query.validate()
         let current = try catalog.id(of: key, in: txn)
         let after = try query.cursor.map { text in try position(of: StreamCursor(parsing: text), for: key, currentID: current, in: txn) } ?? 0
-        guard let dataset = current else { return RecordPage(records: [], nextCursor: nil) }
+        guard let dataset = current else { return false }
         if let ids = query.ids {
-            return try page(of: dataset, ids: ids, after: after, query: query, in: txn)
+            return try visitPage(of: dataset, ids: ids, after: after, query: query, in: txn, visit)
         }
-        var records: [StoredRecord] = []
-        records.reserveCapacity(min(query.limit, 1024))
+        var visited = 0
         var hasMore = false
         try withLogKey(dataset: dataset, sequence: after + 1) { start in
             try txn.withCursor(on: layout.log) { cursor in
@@ -34,50 +64,56 @@ struct StreamReader {
                     guard position.dataset == dataset else { break }
                     let (action, modified) = try LogEntry.peek(entry.value)
                     if query.matches(action, lastModifiedAt: modified) {
-                        if records.count == query.limit {
+                        if visited == query.limit {
                             hasMore = true
                             break
                         }
-                        records.append(StoredRecord(entry: try LogEntry(decoding: entry.value),
-                                                    cursor: StreamCursor(dataset: dataset, sequence: position.sequence)))
+                        try visit(try BorrowedLogEntry(decoding: entry.value), StreamCursor(dataset: dataset, sequence: position.sequence))
+                        visited += 1
                     }
                     next = try cursor.next()
                 }
             }
         }
-        return RecordPage(records: records, nextCursor: hasMore ? records.last?.metadata.cursor : nil)
+        return hasMore
     }
 
     /// A page restricted to `ids`: one view lookup per id, then the matches in stream order.
-    private func page(of dataset: UInt32, ids: [String], after: UInt64, query: RecordQuery,
-                      in txn: borrowing Transaction) throws -> RecordPage {
-        var found: [(UInt64, StoredRecord)] = []
+    private func visitPage(of dataset: UInt32, ids: [String], after: UInt64, query: RecordQuery, in txn: borrowing Transaction,
+                           _ visit: (BorrowedLogEntry, StreamCursor) throws -> Void) throws -> Bool {
+        var found: [(sequence: UInt64, entry: BorrowedLogEntry)] = []
         for id in Set(ids) {
-            guard let located = try record(id, in: dataset, txn: txn), located.0 > after,
-                  query.matches(located.1.metadata.lastAction, lastModifiedAt: located.1.metadata.lastModifiedAt)
+            guard let located = try logEntry(id, in: dataset, txn: txn), located.sequence > after,
+                  query.matches(located.entry.action, lastModifiedAt: located.entry.lastModifiedAt)
             else { continue }
             found.append(located)
         }
-        found.sort { $0.0 < $1.0 }
-        let page = found.prefix(query.limit).map(\.1)
-        return RecordPage(records: page, nextCursor: found.count > query.limit ? page.last?.metadata.cursor : nil)
+        found.sort { $0.sequence < $1.sequence }
+        for located in found.prefix(query.limit) {
+            try visit(located.entry, StreamCursor(dataset: dataset, sequence: located.sequence))
+        }
+        return found.count > query.limit
     }
 
-    /// The record `id` of `dataset` with its sequence, or `nil`.
-    func record(_ id: String, in dataset: UInt32, txn: borrowing Transaction) throws -> (UInt64, StoredRecord)? {
+    /// The record `id` of `dataset`, or `nil`.
+    func record(_ id: String, in dataset: UInt32, txn: borrowing Transaction) throws -> StoredRecord? {
+        try logEntry(id, in: dataset, txn: txn).map { StoredRecord(entry: $0.entry, position: StreamCursor(dataset: dataset, sequence: $0.sequence)) }
+    }
+
+    /// The log entry of record `id` of `dataset` with its sequence, or `nil`; borrowed from the map.
+    private func logEntry(_ id: String, in dataset: UInt32, txn: borrowing Transaction) throws -> (sequence: UInt64, entry: BorrowedLogEntry)? {
         var key = ByteWriter(capacity: 4 + id.utf8.count)
         ViewEntry.key(dataset: dataset, recordID: id, into: &key)
         let view = try key.bytes.withUnsafeBytes { raw in
             try txn.value(in: layout.view, forKey: raw).map { value throws(TidemarkError) in try ViewEntry(decoding: value) }
         }
         guard let view else { return nil }
-        let record = try withLogKey(dataset: dataset, sequence: view.sequence) { logKey in
+        return try withLogKey(dataset: dataset, sequence: view.sequence) { logKey in
             guard let raw = try txn.value(in: layout.log, forKey: logKey) else {
                 throw TidemarkError.corrupted("the view points at log position \(view.sequence) of dataset \(dataset), which is missing")
             }
-            return StoredRecord(entry: try LogEntry(decoding: raw), cursor: StreamCursor(dataset: dataset, sequence: view.sequence))
+            return (view.sequence, try BorrowedLogEntry(decoding: raw))
         }
-        return (view.sequence, record)
     }
 
     /// The first or last cursor of a dataset's stream, or `nil` when it is empty.

@@ -60,15 +60,10 @@ struct LogEntry {
 
     /// Decodes an entry; the payload stays borrowed from `buffer`.
     init(decoding buffer: UnsafeRawBufferPointer) throws(TidemarkError) {
-        var reader = ByteReader(buffer)
-        action = try RecordAction(code: try reader.read())
-        firstSeenAt = Timestamp(milliseconds: try reader.read())
-        lastModifiedAt = Timestamp(milliseconds: try reader.read())
-        deletedAt = Self.optional(try reader.read())
-        prunedAt = Self.optional(try reader.read())
-        hash = PayloadHash(bytes: try reader.readBytes(16))
-        recordID = try reader.readString()
-        payload = reader.readRest()
+        let entry = try BorrowedLogEntry(decoding: buffer)
+        self.init(action: entry.action, firstSeenAt: entry.firstSeenAt, lastModifiedAt: entry.lastModifiedAt,
+                  deletedAt: entry.deletedAt, prunedAt: entry.prunedAt, hash: entry.hash,
+                  recordID: String(decoding: entry.recordID, as: UTF8.self), payload: entry.payload)
     }
 
     /// The action and last-modified time only, without decoding the rest: the filter step of a stream read.
@@ -78,10 +73,6 @@ struct LogEntry {
         let action = try RecordAction(code: try reader.read())
         _ = try reader.read(Int64.self)
         return (action, Timestamp(milliseconds: try reader.read()))
-    }
-
-    private static func optional(_ ms: Int64) -> Timestamp? {
-        ms == Int64.min ? nil : Timestamp(milliseconds: ms)
     }
 
     var encodedSize: Int { Self.headerSize + recordID.utf8.count + payload.count }
@@ -112,6 +103,38 @@ struct LogEntry {
             put(bytes: UnsafeRawBufferPointer(utf8))
         }
         put(bytes: payload)
+    }
+}
+
+/// A log entry decoded without a copy: the id, like the payload, stays bytes borrowed from the map, so a read
+/// that renders bytes (a page of JSON) makes no `String` for it.
+struct BorrowedLogEntry {
+    var action: RecordAction
+    var firstSeenAt: Timestamp
+    var lastModifiedAt: Timestamp
+    var deletedAt: Timestamp?
+    var prunedAt: Timestamp?
+    var hash: PayloadHash
+    /// The record id's UTF-8 bytes.
+    var recordID: UnsafeRawBufferPointer
+    /// The canonical payload; empty when pruned.
+    var payload: UnsafeRawBufferPointer
+
+    /// Decodes an entry; the id and payload stay borrowed from `buffer`.
+    init(decoding buffer: UnsafeRawBufferPointer) throws(TidemarkError) {
+        var reader = ByteReader(buffer)
+        action = try RecordAction(code: try reader.read())
+        firstSeenAt = Timestamp(milliseconds: try reader.read())
+        lastModifiedAt = Timestamp(milliseconds: try reader.read())
+        deletedAt = Self.optional(try reader.read())
+        prunedAt = Self.optional(try reader.read())
+        hash = PayloadHash(bytes: try reader.readBytes(16))
+        recordID = try reader.readBytes(Int(try reader.read(UInt16.self)))
+        payload = reader.readRest()
+    }
+
+    private static func optional(_ ms: Int64) -> Timestamp? {
+        ms == Int64.min ? nil : Timestamp(milliseconds: ms)
     }
 }
 

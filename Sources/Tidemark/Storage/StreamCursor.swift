@@ -21,27 +21,43 @@ struct StreamCursor: Equatable, Hashable {
         self.sequence = sequence
     }
 
+    /// The number of characters of a cursor string.
+    static let encodedCount = 18
+
     /// The cursor string.
     var encoded: String {
-        var raw = ByteWriter(capacity: 13)
-        raw.append(Self.version)
-        raw.append(dataset)
-        raw.append(sequence)
-        var out: [UInt8] = []
-        out.reserveCapacity(18)
-        var index = 0
-        let bytes = raw.bytes
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            var value: UInt32 = 0
-            for byte in chunk { value = value << 8 | UInt32(byte) }
-            value <<= UInt32(8 * (3 - chunk.count))
-            for position in 0...chunk.count {
-                out.append(Self.alphabet[Int(value >> UInt32(18 - 6 * position) & 63)])
-            }
-            index += 3
+        String(unsafeUninitializedCapacity: Self.encodedCount) { out in
+            encode(into: out)
+            return Self.encodedCount
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the cursor string's UTF-8 bytes to `out`.
+    func appendEncoded(to out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: Self.encodedCount))
+        out.withUnsafeMutableBufferPointer { encode(into: UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+    }
+
+    /// Writes the cursor string into the first ``encodedCount`` bytes of `out`, without allocating: the 13 bytes
+    /// (version · dataset · sequence, big-endian) and two zero bytes of padding go through a stack buffer, then
+    /// every 3 bytes become 4 characters; the last group yields only the 2 characters that carry data.
+    private func encode(into out: UnsafeMutableBufferPointer<UInt8>) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { raw in
+            raw[0] = Self.version
+            for index in 0..<4 { raw[1 + index] = UInt8(truncatingIfNeeded: dataset >> (24 - 8 * index)) }
+            for index in 0..<8 { raw[5 + index] = UInt8(truncatingIfNeeded: sequence >> (56 - 8 * index)) }
+            raw[13] = 0
+            raw[14] = 0
+            Self.alphabet.withUnsafeBufferPointer { alphabet in
+                for group in 0..<5 {
+                    let value = UInt32(raw[3 * group]) << 16 | UInt32(raw[3 * group + 1]) << 8 | UInt32(raw[3 * group + 2])
+                    for position in 0..<min(4, Self.encodedCount - 4 * group) {
+                        out[4 * group + position] = alphabet[Int(value >> UInt32(18 - 6 * position) & 63)]
+                    }
+                }
+            }
+        }
     }
 
     /// Parses a cursor string; throws ``TidemarkError/malformedCursor`` for anything Tidemark did not hand out.
