@@ -5,6 +5,6 @@ cd "$(dirname "$0")/.."
 if ! pkg-config --exists lmdb 2>/dev/null; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update
-  $SUDO apt-get install -y liblmdb-dev
+  $SUDO apt-get install -y liblmdb-dev pkg-config
 fi
 swift run -c release tidemark demo "$@"
