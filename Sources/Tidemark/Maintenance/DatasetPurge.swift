@@ -40,7 +40,7 @@ extension Store {
                     if entry.action == .deleted { dataset.counts.deleted -= 1 } else { dataset.counts.live -= 1 }
                     dataset.counts.payloadBytes -= Int64(entry.payload.count)
                     viewKey.bytes.removeAll(keepingCapacity: true)
-                    ViewEntry.key(dataset: dataset.id, recordID: entry.recordID, into: &viewKey)
+                    ViewEntry.key(dataset: dataset.id, recordID: entry.id, into: &viewKey)
                     try cursor.deleteCurrent()
                     try viewKey.bytes.withUnsafeBytes { _ = try txn.delete($0, in: layout.view) }
                     removed += 1

@@ -47,14 +47,14 @@ extension Store {
                             if entry.action == .deleted { counts.deleted += 1 } else { counts.live += 1 }
                             counts.payloadBytes += Int64(entry.payload.count)
                             viewKey.bytes.removeAll(keepingCapacity: true)
-                            ViewEntry.key(dataset: dataset.id, recordID: entry.recordID, into: &viewKey)
+                            ViewEntry.key(dataset: dataset.id, recordID: entry.id, into: &viewKey)
                             let view = try viewKey.bytes.withUnsafeBytes { key in
                                 try txn.value(in: layout.view, forKey: key).map { value throws(TidemarkError) in try ViewEntry(decoding: value) }
                             }
                             let expected = ViewEntry(sequence: position.sequence, hash: entry.hash, isDeleted: entry.action == .deleted,
                                                      isPruned: entry.prunedAt != nil, seenGeneration: view?.seenGeneration ?? 0)
                             if view != expected {
-                                report.report("\(dataset.key) record '\(entry.recordID)': the log has it at \(position.sequence), the view says \(view.map { "\($0)" } ?? "nothing")")
+                                report.report("\(dataset.key) record '\(entry.id)': the log has it at \(position.sequence), the view says \(view.map { "\($0)" } ?? "nothing")")
                             }
                             next = try cursor.next()
                         }

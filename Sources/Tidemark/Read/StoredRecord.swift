@@ -17,7 +17,7 @@ public struct RecordMetadata: Equatable, Sendable {
 }
 
 extension RecordMetadata {
-    init(entry: BorrowedLogEntry, position: StreamCursor) {
+    init(entry: LogEntry, position: StreamCursor) {
         self.init(firstSeenAt: entry.firstSeenAt, lastModifiedAt: entry.lastModifiedAt, lastAction: entry.action,
                   deletedAt: entry.deletedAt, prunedAt: entry.prunedAt, position: position)
     }
@@ -64,7 +64,7 @@ public struct StoredRecord: Equatable, Sendable {
     /// The metadata.
     public var metadata: RecordMetadata
 
-    init(entry: BorrowedLogEntry, position: StreamCursor) {
+    init(entry: LogEntry, position: StreamCursor) {
         id = String(decoding: entry.recordID, as: UTF8.self)
         payload = entry.prunedAt == nil ? Array(entry.payload) : Self.prunedPayload(id: entry.recordID)
         metadata = RecordMetadata(entry: entry, position: position)

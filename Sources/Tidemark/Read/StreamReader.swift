@@ -45,7 +45,7 @@ struct StreamReader {
     /// Calls `visit` with each record of the page `query` asks for, in stream order, and returns whether more
     /// matching records followed it. The entries are borrowed from the map: valid only inside `txn`.
     private func visitPage(of key: DatasetKey, query: RecordQuery, in txn: borrowing Transaction,
-                           _ visit: (BorrowedLogEntry, StreamCursor) throws -> Void) throws -> Bool {
+                           _ visit: (LogEntry, StreamCursor) throws -> Void) throws -> Bool {
         try key.validate()
         try query.validate()
         let current = try catalog.id(of: key, in: txn)
@@ -68,7 +68,7 @@ struct StreamReader {
                             hasMore = true
                             break
                         }
-                        try visit(try BorrowedLogEntry(decoding: entry.value), StreamCursor(dataset: dataset, sequence: position.sequence))
+                        try visit(try LogEntry(decoding: entry.value), StreamCursor(dataset: dataset, sequence: position.sequence))
                         visited += 1
                     }
                     next = try cursor.next()
@@ -80,8 +80,8 @@ struct StreamReader {
 
     /// A page restricted to `ids`: one view lookup per id, then the matches in stream order.
     private func visitPage(of dataset: UInt32, ids: [String], after: UInt64, query: RecordQuery, in txn: borrowing Transaction,
-                           _ visit: (BorrowedLogEntry, StreamCursor) throws -> Void) throws -> Bool {
-        var found: [(sequence: UInt64, entry: BorrowedLogEntry)] = []
+                           _ visit: (LogEntry, StreamCursor) throws -> Void) throws -> Bool {
+        var found: [(sequence: UInt64, entry: LogEntry)] = []
         for id in Set(ids) {
             guard let located = try logEntry(id, in: dataset, txn: txn), located.sequence > after,
                   query.matches(located.entry.action, lastModifiedAt: located.entry.lastModifiedAt)
@@ -101,7 +101,7 @@ struct StreamReader {
     }
 
     /// The log entry of record `id` of `dataset` with its sequence, or `nil`; borrowed from the map.
-    private func logEntry(_ id: String, in dataset: UInt32, txn: borrowing Transaction) throws -> (sequence: UInt64, entry: BorrowedLogEntry)? {
+    private func logEntry(_ id: String, in dataset: UInt32, txn: borrowing Transaction) throws -> (sequence: UInt64, entry: LogEntry)? {
         var key = ByteWriter(capacity: 4 + id.utf8.count)
         ViewEntry.key(dataset: dataset, recordID: id, into: &key)
         let view = try key.bytes.withUnsafeBytes { raw in
@@ -112,7 +112,7 @@ struct StreamReader {
             guard let raw = try txn.value(in: layout.log, forKey: logKey) else {
                 throw TidemarkError.corrupted("the view points at log position \(view.sequence) of dataset \(dataset), which is missing")
             }
-            return (view.sequence, try BorrowedLogEntry(decoding: raw))
+            return (view.sequence, try LogEntry(decoding: raw))
         }
     }
 

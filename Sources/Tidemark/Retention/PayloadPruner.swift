@@ -61,6 +61,7 @@ struct PayloadPruner {
                             stop = .limitReached
                             break
                         }
+                        let recordID = entry.id  // copied: the rewrite below replaces the bytes it borrows
                         dataset.counts.payloadBytes -= Int64(entry.payload.count)
                         entry.prunedAt = now
                         entry.payload = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -71,7 +72,7 @@ struct PayloadPruner {
                         try withLogKey(dataset: id, sequence: position.sequence) { key in
                             try rewritten.withUnsafeBytes { try cursor.put($0, forKey: key) }
                         }
-                        try markPruned(entry.recordID, of: id, in: txn)
+                        try markPruned(recordID, of: id, in: txn)
                         pruned += 1
                     }
                     examined += 1

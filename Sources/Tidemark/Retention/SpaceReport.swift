@@ -67,7 +67,7 @@ extension Store {
                     report.payloadBytes += Int64(entry.payload.count)
                     if entry.prunedAt != nil { report.prunedEntries += 1 }
                     viewKey.bytes.removeAll(keepingCapacity: true)
-                    ViewEntry.key(dataset: position.dataset, recordID: entry.recordID, into: &viewKey)
+                    ViewEntry.key(dataset: position.dataset, recordID: entry.id, into: &viewKey)
                     let latest = try viewKey.bytes.withUnsafeBytes { key in
                         try txn.value(in: layout.view, forKey: key).map { value throws(TidemarkError) in try ViewEntry(decoding: value).sequence }
                     }

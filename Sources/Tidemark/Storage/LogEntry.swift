@@ -40,14 +40,15 @@ struct LogEntry {
     var deletedAt: Timestamp?
     var prunedAt: Timestamp?
     var hash: PayloadHash
-    var recordID: String
+    /// The record id's UTF-8 bytes; borrowed like the payload, so a read that renders bytes makes no `String`.
+    var recordID: UnsafeRawBufferPointer
     /// The canonical payload; borrowed from the map or from a write buffer, valid only as long as its source.
     var payload: UnsafeRawBufferPointer
 
     static let headerSize = 1 + 8 * 4 + 16 + 2
 
     init(action: RecordAction, firstSeenAt: Timestamp, lastModifiedAt: Timestamp, deletedAt: Timestamp?,
-         prunedAt: Timestamp?, hash: PayloadHash, recordID: String, payload: UnsafeRawBufferPointer) {
+         prunedAt: Timestamp?, hash: PayloadHash, recordID: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) {
         self.action = action
         self.firstSeenAt = firstSeenAt
         self.lastModifiedAt = lastModifiedAt
@@ -58,12 +59,24 @@ struct LogEntry {
         self.payload = payload
     }
 
-    /// Decodes an entry; the payload stays borrowed from `buffer`.
+    /// Decodes an entry; the id and payload stay borrowed from `buffer`.
     init(decoding buffer: UnsafeRawBufferPointer) throws(TidemarkError) {
-        let entry = try BorrowedLogEntry(decoding: buffer)
-        self.init(action: entry.action, firstSeenAt: entry.firstSeenAt, lastModifiedAt: entry.lastModifiedAt,
-                  deletedAt: entry.deletedAt, prunedAt: entry.prunedAt, hash: entry.hash,
-                  recordID: String(decoding: entry.recordID, as: UTF8.self), payload: entry.payload)
+        var reader = ByteReader(buffer)
+        action = try RecordAction(code: try reader.read())
+        firstSeenAt = Timestamp(milliseconds: try reader.read())
+        lastModifiedAt = Timestamp(milliseconds: try reader.read())
+        deletedAt = Self.optional(try reader.read())
+        prunedAt = Self.optional(try reader.read())
+        hash = PayloadHash(bytes: try reader.readBytes(16))
+        recordID = try reader.readBytes(Int(try reader.read(UInt16.self)))
+        payload = reader.readRest()
+    }
+
+    /// The record id as a string (a copy, valid after the entry's source is gone).
+    var id: String { String(decoding: recordID, as: UTF8.self) }
+
+    private static func optional(_ ms: Int64) -> Timestamp? {
+        ms == Int64.min ? nil : Timestamp(milliseconds: ms)
     }
 
     /// The action and last-modified time only, without decoding the rest: the filter step of a stream read.
@@ -75,7 +88,7 @@ struct LogEntry {
         return (action, Timestamp(milliseconds: try reader.read()))
     }
 
-    var encodedSize: Int { Self.headerSize + recordID.utf8.count + payload.count }
+    var encodedSize: Int { Self.headerSize + recordID.count + payload.count }
 
     /// Writes the entry into `out`, which has exactly ``encodedSize`` bytes (an `MDB_RESERVE` slot).
     func encode(into out: UnsafeMutableRawBufferPointer) {
@@ -97,44 +110,9 @@ struct LogEntry {
         put(prunedAt?.milliseconds ?? Int64.min)
         put(hash.high)
         put(hash.low)
-        var id = recordID
-        id.withUTF8 { utf8 in
-            put(UInt16(utf8.count))
-            put(bytes: UnsafeRawBufferPointer(utf8))
-        }
+        put(UInt16(recordID.count))
+        put(bytes: recordID)
         put(bytes: payload)
-    }
-}
-
-/// A log entry decoded without a copy: the id, like the payload, stays bytes borrowed from the map, so a read
-/// that renders bytes (a page of JSON) makes no `String` for it.
-struct BorrowedLogEntry {
-    var action: RecordAction
-    var firstSeenAt: Timestamp
-    var lastModifiedAt: Timestamp
-    var deletedAt: Timestamp?
-    var prunedAt: Timestamp?
-    var hash: PayloadHash
-    /// The record id's UTF-8 bytes.
-    var recordID: UnsafeRawBufferPointer
-    /// The canonical payload; empty when pruned.
-    var payload: UnsafeRawBufferPointer
-
-    /// Decodes an entry; the id and payload stay borrowed from `buffer`.
-    init(decoding buffer: UnsafeRawBufferPointer) throws(TidemarkError) {
-        var reader = ByteReader(buffer)
-        action = try RecordAction(code: try reader.read())
-        firstSeenAt = Timestamp(milliseconds: try reader.read())
-        lastModifiedAt = Timestamp(milliseconds: try reader.read())
-        deletedAt = Self.optional(try reader.read())
-        prunedAt = Self.optional(try reader.read())
-        hash = PayloadHash(bytes: try reader.readBytes(16))
-        recordID = try reader.readBytes(Int(try reader.read(UInt16.self)))
-        payload = reader.readRest()
-    }
-
-    private static func optional(_ ms: Int64) -> Timestamp? {
-        ms == Int64.min ? nil : Timestamp(milliseconds: ms)
     }
 }
 

@@ -257,9 +257,10 @@ struct BatchWriter {
         let sequence = context.head.nextSequence
         context.head.nextSequence += 1
         let source = payloadIsPrevious && prunedAt != nil ? [] : (payloadIsPrevious ? previousPayload : payload)
-        try source.withUnsafeBytes { body in
+        var idText = id
+        try idText.withUTF8 { idBytes in try source.withUnsafeBytes { body in
             let entry = LogEntry(action: action, firstSeenAt: firstSeenAt, lastModifiedAt: context.now, deletedAt: deletedAt,
-                                 prunedAt: prunedAt, hash: hash, recordID: id, payload: body)
+                                 prunedAt: prunedAt, hash: hash, recordID: UnsafeRawBufferPointer(idBytes), payload: body)
             try withLogKey(dataset: context.dataset.id, sequence: sequence) { key in
                 do {
                     try txn.put(reserving: entry.encodedSize, forKey: key, in: layout.log, flags: .append) { entry.encode(into: $0) }
@@ -268,7 +269,7 @@ struct BatchWriter {
                     try txn.put(reserving: entry.encodedSize, forKey: key, in: layout.log) { entry.encode(into: $0) }
                 }
             }
-        }
+        } }
         let window = context.dataset.windowGeneration
         try putViewEntry(ViewEntry(sequence: sequence, hash: hash, isDeleted: action == .deleted, isPruned: prunedAt != nil,
                                    seenGeneration: window), in: txn)
@@ -282,14 +283,15 @@ struct BatchWriter {
         let window = context.dataset.windowGeneration
         if restoring {
             let previous = try readVersion(existing.sequence, of: context.dataset.id, in: txn)
-            try payload.withUnsafeBytes { body in
+            var idText = id
+            try idText.withUTF8 { idBytes in try payload.withUnsafeBytes { body in
                 let restored = LogEntry(action: previous.action, firstSeenAt: previous.firstSeenAt,
                                         lastModifiedAt: previous.lastModifiedAt, deletedAt: nil, prunedAt: nil,
-                                        hash: existing.hash, recordID: id, payload: body)
+                                        hash: existing.hash, recordID: UnsafeRawBufferPointer(idBytes), payload: body)
                 try withLogKey(dataset: context.dataset.id, sequence: existing.sequence) { key in
                     try txn.put(reserving: restored.encodedSize, forKey: key, in: layout.log) { restored.encode(into: $0) }
                 }
-            }
+            } }
             context.dataset.counts.payloadBytes += Int64(payload.count)
             context.dataset.prunedThrough = min(context.dataset.prunedThrough, existing.sequence - 1)  // see PayloadPruner
             entry.isPruned = false
