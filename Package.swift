@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Tidemark", targets: ["Tidemark"]),
         .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "TidemarkServer", targets: ["TidemarkServer"]),
         .executable(name: "tidemark", targets: ["TidemarkCLI"]),
         .executable(name: "tidemark-crash-writer", targets: ["TidemarkCrashWriter"]),
     ],

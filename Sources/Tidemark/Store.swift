@@ -92,6 +92,30 @@ public final class Store: Sendable {
         try read { txn in try reader.pageJSON(of: dataset, query: query, in: txn) }
     }
 
+    /// Reads the same page as ``records(in:_:)`` but lends each record to `body`, in stream order, instead of
+    /// copying it: no allocation per record, the fastest way to replay a stream. The records' bytes are valid only
+    /// inside `body`, which runs inside the read transaction (keep it short; it must not write to the store).
+    /// Returns the cursor to read on from when more matching records followed the page, else `nil`. An error
+    /// thrown by `body` ends the read and reaches the caller unchanged.
+    @discardableResult
+    public func forEachRecord(in dataset: DatasetKey, _ query: RecordQuery = RecordQuery(),
+                              _ body: (BorrowedRecord) throws -> Void) throws -> String? {
+        struct Stopped: Error {}
+        var bodyError: (any Error)?
+        do {
+            return try read { txn in
+                try reader.forEachRecord(of: dataset, query: query, in: txn) { record in
+                    do { try body(record) } catch {
+                        bodyError = error
+                        throw Stopped()
+                    }
+                }
+            }
+        } catch {
+            throw bodyError ?? error
+        }
+    }
+
     /// The record `id` of `dataset` at its latest version, deleted or not; `nil` if the dataset never had it.
     public func record(_ id: String, in dataset: DatasetKey) throws -> StoredRecord? {
         try read { txn in

@@ -25,7 +25,7 @@ import Testing
         var bytes: [UInt8] = [0xAA]
         hash.write(to: &bytes)
         #expect(bytes == [0xAA] + Array(1...16))
-        #expect(PayloadHash(bytes: bytes.dropFirst()) == hash)
+        #expect(bytes.withUnsafeBytes { PayloadHash(bytes: UnsafeRawBufferPointer(rebasing: $0.dropFirst())) } == hash)
         #expect(hash.description == "0102030405060708090a0b0c0d0e0f10")
     }
 

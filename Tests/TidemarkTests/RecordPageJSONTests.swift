@@ -92,4 +92,10 @@ struct RecordPageJSONTests {
             try fixture.store.recordsJSON(in: contacts, RecordQuery(limit: 0))
         }
     }
+
+    @Test func actionsAreWrittenAsTheirRawValues() {
+        for action in RecordAction.allCases {
+            #expect(action.literal.description == action.rawValue)
+        }
+    }
 }

@@ -46,10 +46,8 @@ struct ByteReader {
     mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) throws(TidemarkError) -> T {
         let size = MemoryLayout<T>.size
         guard remaining >= size else { throw .corrupted("an entry ends early") }
-        var value = T.zero
-        withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + size])) }
-        offset += size
-        return T(bigEndian: value)
+        defer { offset += size }
+        return T(bigEndian: buffer.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
     mutating func readBytes(_ count: Int) throws(TidemarkError) -> UnsafeRawBufferPointer {
@@ -71,5 +69,13 @@ struct ByteReader {
     mutating func readRest() -> UnsafeRawBufferPointer {
         defer { offset = buffer.count }
         return UnsafeRawBufferPointer(rebasing: buffer[offset...])
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends the UTF-8 bytes of a string literal, without going through `String`.
+    @inline(__always)
+    mutating func append(literal: StaticString) {
+        append(contentsOf: UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 }

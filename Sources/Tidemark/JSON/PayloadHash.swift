@@ -16,18 +16,10 @@ public struct PayloadHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Reads a hash from the 16 bytes `write(to:)` produced.
-    init(bytes: some Collection<UInt8>) {
+    init(bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count == 16, "a PayloadHash is 16 bytes, got \(bytes.count)")
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        for (offset, byte) in bytes.enumerated() {
-            if offset < 8 {
-                high = high << 8 | UInt64(byte)
-            } else {
-                low = low << 8 | UInt64(byte)
-            }
-        }
-        self.init(high: high, low: low)
+        self.init(high: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                  low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
     }
 
     /// Takes the first 16 bytes of a SHA-256 digest.

@@ -29,24 +29,24 @@ extension RecordMetadata {
         // Drop the payload's closing brace and add the metadata member.
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: payload.dropLast()))
         if payload.count > 2 { out.append(UInt8(ascii: ",")) }
-        out.append(contentsOf: "\"_nango_metadata\":{\"first_seen_at\":\"".utf8)
+        out.append(literal: "\"_nango_metadata\":{\"first_seen_at\":\"")
         firstSeenAt.appendISO8601(to: &out)
-        out.append(contentsOf: "\",\"last_modified_at\":\"".utf8)
+        out.append(literal: "\",\"last_modified_at\":\"")
         lastModifiedAt.appendISO8601(to: &out)
-        out.append(contentsOf: "\",\"last_action\":\"".utf8)
-        out.append(contentsOf: lastAction.rawValue.utf8)
-        out.append(contentsOf: "\",\"deleted_at\":".utf8)
+        out.append(literal: "\",\"last_action\":\"")
+        out.append(literal: lastAction.literal)
+        out.append(literal: "\",\"deleted_at\":")
         Self.appendOptional(deletedAt, to: &out)
-        out.append(contentsOf: ",\"pruned_at\":".utf8)
+        out.append(literal: ",\"pruned_at\":")
         Self.appendOptional(prunedAt, to: &out)
-        out.append(contentsOf: ",\"cursor\":\"".utf8)
+        out.append(literal: ",\"cursor\":\"")
         position.appendEncoded(to: &out)
-        out.append(contentsOf: "\"}}".utf8)
+        out.append(literal: "\"}}")
     }
 
     private static func appendOptional(_ timestamp: Timestamp?, to out: inout [UInt8]) {
         guard let timestamp else {
-            out.append(contentsOf: "null".utf8)
+            out.append(literal: "null")
             return
         }
         out.append(UInt8(ascii: "\""))
@@ -64,18 +64,11 @@ public struct StoredRecord: Equatable, Sendable {
     /// The metadata.
     public var metadata: RecordMetadata
 
-    init(entry: LogEntry, position: StreamCursor) {
-        id = String(decoding: entry.recordID, as: UTF8.self)
-        payload = entry.prunedAt == nil ? Array(entry.payload) : Self.prunedPayload(id: entry.recordID)
-        metadata = RecordMetadata(entry: entry, position: position)
-    }
-
-    /// What stands for a pruned record's payload: `{"id": …}`.
-    static func prunedPayload(id: UnsafeRawBufferPointer) -> [UInt8] {
-        var payload = Array("{\"id\":".utf8)
-        JSONText.appendString(utf8: id, to: &payload)
-        payload.append(UInt8(ascii: "}"))
-        return payload
+    /// A copy of a borrowed record, valid after the read that lent it.
+    public init(_ record: BorrowedRecord) {
+        id = String(decoding: record.id, as: UTF8.self)
+        payload = Array(record.payload)
+        metadata = record.metadata
     }
 
     /// The payload as text.
@@ -92,6 +85,41 @@ public struct StoredRecord: Equatable, Sendable {
     /// Appends the record as the platform returns it to `out`.
     public func appendJSON(to out: inout [UInt8]) {
         payload.withUnsafeBytes { metadata.appendRecordJSON(payload: $0, to: &out) }
+    }
+}
+
+/// One record of the change stream lent by ``Store/forEachRecord(in:_:_:)``: its bytes are the store's own,
+/// valid only inside the closure it is passed to. Copy what must outlive it (``StoredRecord/init(_:)``).
+public struct BorrowedRecord {
+    /// The record id's UTF-8 bytes.
+    public let id: UnsafeRawBufferPointer
+    /// The canonical JSON payload; `{"id": …}` only when the payload was pruned.
+    public let payload: UnsafeRawBufferPointer
+    /// The metadata.
+    public let metadata: RecordMetadata
+
+    /// Appends the record as the platform returns it, the payload with `_nango_metadata` added, to `out`.
+    public func appendJSON(to out: inout [UInt8]) {
+        metadata.appendRecordJSON(payload: payload, to: &out)
+    }
+
+    /// What stands for a pruned record's payload: `{"id": …}`.
+    private static func prunedPayload(id: UnsafeRawBufferPointer) -> [UInt8] {
+        var payload = Array("{\"id\":".utf8)
+        JSONText.appendString(utf8: id, to: &payload)
+        payload.append(UInt8(ascii: "}"))
+        return payload
+    }
+
+    /// Runs `body` with the record of `entry`, at `position`; a pruned entry lends `{"id": …}` as its payload.
+    static func lend<R>(_ entry: LogEntry, at position: StreamCursor, to body: (BorrowedRecord) throws -> R) rethrows -> R {
+        let metadata = RecordMetadata(entry: entry, position: position)
+        guard entry.prunedAt != nil else {
+            return try body(BorrowedRecord(id: entry.recordID, payload: entry.payload, metadata: metadata))
+        }
+        return try prunedPayload(id: entry.recordID).withUnsafeBytes {
+            try body(BorrowedRecord(id: entry.recordID, payload: $0, metadata: metadata))
+        }
     }
 }
 

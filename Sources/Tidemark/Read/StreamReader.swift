@@ -18,28 +18,28 @@ struct StreamReader {
     func page(of key: DatasetKey, query: RecordQuery, in txn: borrowing Transaction) throws -> RecordPage {
         var records: [StoredRecord] = []
         records.reserveCapacity(min(query.limit, 1024))
-        let hasMore = try visitPage(of: key, query: query, in: txn) { entry, position in
-            records.append(StoredRecord(entry: entry, position: position))
-        }
-        return RecordPage(records: records, nextCursor: hasMore ? records.last?.metadata.cursor : nil)
+        let nextCursor = try forEachRecord(of: key, query: query, in: txn) { records.append(StoredRecord($0)) }
+        return RecordPage(records: records, nextCursor: nextCursor)
     }
 
     /// The same page as ``page(of:query:in:)``, rendered as the platform's body straight from the log entries.
     func pageJSON(of key: DatasetKey, query: RecordQuery, in txn: borrowing Transaction) throws -> RecordPageJSON {
         var body = RecordPageBody(capacity: min(query.limit, 64) * 512)
-        var last: StreamCursor?
-        let hasMore = try visitPage(of: key, query: query, in: txn) { entry, position in
-            let metadata = RecordMetadata(entry: entry, position: position)
-            if entry.prunedAt == nil {
-                body.append(payload: entry.payload, metadata: metadata)
-            } else {
-                StoredRecord.prunedPayload(id: entry.recordID).withUnsafeBytes { body.append(payload: $0, metadata: metadata) }
-            }
-            last = position
-        }
-        let nextCursor = hasMore ? last?.encoded : nil
+        let nextCursor = try forEachRecord(of: key, query: query, in: txn) { body.append(payload: $0.payload, metadata: $0.metadata) }
         let count = body.count
         return RecordPageJSON(body: body.finish(nextCursor: nextCursor), count: count, nextCursor: nextCursor)
+    }
+
+    /// Lends each record of the page `query` asks for to `body`, in stream order, and returns the cursor to read
+    /// on from when more matching records followed the page, else `nil`.
+    func forEachRecord(of key: DatasetKey, query: RecordQuery, in txn: borrowing Transaction,
+                       _ body: (BorrowedRecord) throws -> Void) throws -> String? {
+        var last: StreamCursor?
+        let hasMore = try visitPage(of: key, query: query, in: txn) { entry, position in
+            try BorrowedRecord.lend(entry, at: position, to: body)
+            last = position
+        }
+        return hasMore ? last?.encoded : nil
     }
 
     /// Calls `visit` with each record of the page `query` asks for, in stream order, and returns whether more
@@ -97,7 +97,9 @@ struct StreamReader {
 
     /// The record `id` of `dataset`, or `nil`.
     func record(_ id: String, in dataset: UInt32, txn: borrowing Transaction) throws -> StoredRecord? {
-        try logEntry(id, in: dataset, txn: txn).map { StoredRecord(entry: $0.entry, position: StreamCursor(dataset: dataset, sequence: $0.sequence)) }
+        try logEntry(id, in: dataset, txn: txn).map { located in
+            BorrowedRecord.lend(located.entry, at: StreamCursor(dataset: dataset, sequence: located.sequence)) { StoredRecord($0) }
+        }
     }
 
     /// The log entry of record `id` of `dataset` with its sequence, or `nil`; borrowed from the map.

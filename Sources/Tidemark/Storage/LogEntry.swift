@@ -7,6 +7,15 @@ public enum RecordAction: String, Sendable, CaseIterable, Codable {
     /// The record is soft-deleted; its last payload is kept.
     case deleted = "DELETED"
 
+    /// The raw value as a literal, for writing JSON without a `String`.
+    var literal: StaticString {
+        switch self {
+        case .added: "ADDED"
+        case .updated: "UPDATED"
+        case .deleted: "DELETED"
+        }
+    }
+
     var code: UInt8 {
         switch self {
         case .added: 1
