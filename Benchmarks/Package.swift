@@ -19,6 +19,7 @@ let package = Package(
         .package(name: "Tidemark", path: enginePath),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // MallocInterposer only: the default traits also pull a runtime interposer that is not available here.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -34,6 +35,8 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "Tidemark", package: "Tidemark"),
                 .product(name: "LMDB", package: "Tidemark"),  // brings the CLMDB module for the floor
+                .product(name: "TidemarkServer", package: "Tidemark"),  // W3 over HTTP
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -31,6 +31,27 @@ struct WriteBatch: Sendable {
     var checkpoint: Int
 }
 
+/// How a replay hands each record to the code that reads it (W3).
+enum ReplayForm: String, Codable, Sendable, CaseIterable {
+    /// The record's bytes as the store holds them, each payload appended to one reusable page buffer: the least
+    /// a consumer can do with every payload. Tidemark `forEachRecord`, the floor's raw cursor, GRDB
+    /// `Row.withUnsafeData`. The form the targets of BENCHMARKS.md are read against.
+    case borrowed
+    /// One owned value per record (id string and payload bytes; Tidemark adds its metadata), what an application
+    /// keeps: Tidemark `records(in:_:)`, `String` + `[UInt8]` per floor entry, `String` + `Data` per peer row.
+    case owned
+    /// Each page rendered as the platform's `GET /records` body in process (Tidemark `recordsJSON`): the
+    /// server's work without the network.
+    case json
+    /// Each page fetched with `GET /records` from Tidemark's HTTP server on loopback.
+    case http
+
+    /// The workload key of a replay of this form with pages of `pageSize`.
+    func workload(pageSize: Int) -> String {
+        self == .borrowed ? "W3/\(pageSize)" : "W3 \(rawValue)/\(pageSize)"
+    }
+}
+
 /// What one replay pass read.
 struct ReplayResult: Sendable {
     /// Records (or, for the floor, log entries) returned.
@@ -47,8 +68,11 @@ protocol BenchSystem: AnyObject, Sendable {
     /// records were written (new or changed).
     @discardableResult
     func write(_ batch: WriteBatch) async throws -> Int
-    /// Reads connection `connection`'s dataset from the first position to the end, `pageSize` records at a time.
-    func replay(connection: Int, pageSize: Int) async throws -> ReplayResult
+    /// The replay forms the system has; the floor and the peer have no JSON rendering and no server.
+    var replayForms: [ReplayForm] { get }
+    /// Reads connection `connection`'s dataset from the first position to the end, `pageSize` records at a time,
+    /// each record handed over in `form`.
+    func replay(connection: Int, pageSize: Int, form: ReplayForm) async throws -> ReplayResult
     /// Flushes and closes; the directory then holds the store's final files.
     func close() async throws
 }
@@ -56,12 +80,12 @@ protocol BenchSystem: AnyObject, Sendable {
 /// A system whose replay is a synchronous, thread-blocking call. W4 runs its readers on threads of their own:
 /// a reader looping on the two-thread cooperative pool would starve the writers' tasks.
 protocol BlockingReplaySystem: BenchSystem {
-    func replayBlocking(connection: Int, pageSize: Int) throws -> ReplayResult
+    func replayBlocking(connection: Int, pageSize: Int, form: ReplayForm) throws -> ReplayResult
 }
 
 extension BlockingReplaySystem {
-    func replay(connection: Int, pageSize: Int) async throws -> ReplayResult {
-        try replayBlocking(connection: connection, pageSize: pageSize)
+    func replay(connection: Int, pageSize: Int, form: ReplayForm) async throws -> ReplayResult {
+        try replayBlocking(connection: connection, pageSize: pageSize, form: form)
     }
 }
 

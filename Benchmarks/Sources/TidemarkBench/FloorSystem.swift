@@ -169,7 +169,9 @@ final class FloorSystem: BlockingBenchSystem, @unchecked Sendable {
 
     /// A raw cursor scan of the log, `pageSize` entries a read transaction (renewed, not reopened), copying
     /// each entry's payload into a page buffer: the least a reader that hands out owned data can do.
-    func replayBlocking(connection: Int, pageSize: Int) throws -> ReplayResult {
+    let replayForms: [ReplayForm] = [.borrowed, .owned]
+
+    func replayBlocking(connection: Int, pageSize: Int, form: ReplayForm) throws -> ReplayResult {
         let dataset = UInt32(connection + 1)
         var txn: OpaquePointer?
         try Self.check(mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin")
@@ -178,6 +180,7 @@ final class FloorSystem: BlockingBenchSystem, @unchecked Sendable {
         var cursor: OpaquePointer?
         var result = ReplayResult(records: 0, bytes: 0)
         var page = [UInt8]()
+        var owned: [(id: String, payload: [UInt8])] = []
         var position: UInt64 = 0  // the last sequence read; 0 is before the first
         let startKey = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
         defer { startKey.deallocate() }
@@ -194,13 +197,21 @@ final class FloorSystem: BlockingBenchSystem, @unchecked Sendable {
             var op = MDB_SET_RANGE
             var read = 0
             page.removeAll(keepingCapacity: true)
+            owned = []
             while read < pageSize, mdb_cursor_get(cursor, &key, &value, op) == 0 {
                 op = MDB_NEXT
                 position = UInt64(bigEndian: key.mv_data.loadUnaligned(as: UInt64.self))
                 let entry = UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size)
                 guard UInt32(bigEndian: entry.loadUnaligned(as: UInt32.self)) == dataset else { continue }
                 let idCount = Int(UInt16(bigEndian: entry.loadUnaligned(fromByteOffset: 4, as: UInt16.self)))
-                page.append(contentsOf: UnsafeRawBufferPointer(rebasing: entry[(22 + idCount)...]))
+                let payload = UnsafeRawBufferPointer(rebasing: entry[(22 + idCount)...])
+                if form == .owned {
+                    let id = String(decoding: UnsafeRawBufferPointer(rebasing: entry[6..<(6 + idCount)]), as: UTF8.self)
+                    owned.append((id, Array(payload)))
+                    result.bytes += payload.count
+                } else {
+                    page.append(contentsOf: payload)
+                }
                 read += 1
             }
             mdb_txn_reset(txn)

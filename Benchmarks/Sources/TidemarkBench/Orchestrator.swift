@@ -13,6 +13,7 @@ struct Plan: Sendable {
     var chain: Bool
     var resync: Bool
     var pageSizes: [Int]
+    var replayForms: [ReplayForm]
     /// W4.
     var concurrent: Bool
     var writers: Int
@@ -74,7 +75,7 @@ struct Orchestrator {
             let records = plan.records(for: shape)
             let base = SingleRun(
                 group: .chain, system: .floor, shape: shape, durability: plan.durability, directory: "",
-                records: records, batch: plan.batch, resync: plan.resync, replayPageSizes: plan.pageSizes,
+                records: records, batch: plan.batch, resync: plan.resync, replayPageSizes: plan.pageSizes, replayForms: plan.replayForms,
                 writers: plan.writers, readers: plan.readers, recordsPerWriter: plan.recordsPerWriter,
                 concurrentBatch: plan.concurrentBatch)
             if plan.chain {

@@ -77,26 +77,35 @@ final class PeerSystem: BlockingBenchSystem {
         }
     }
 
-    func replayBlocking(connection: Int, pageSize: Int) throws -> ReplayResult {
+    let replayForms: [ReplayForm] = [.borrowed, .owned]
+
+    func replayBlocking(connection: Int, pageSize: Int, form: ReplayForm) throws -> ReplayResult {
         let dataset = Self.dataset(connection)
         var result = ReplayResult(records: 0, bytes: 0)
         var last: Int64 = 0
+        var page = [UInt8]()
+        var owned: [(id: String, payload: Data)] = []
         while true {
             let (read, bytes, position) = try pool.read { db -> (Int, Int, Int64) in
                 let statement = try db.cachedStatement(
                     sql: "SELECT id, payload, seq FROM records WHERE dataset = ? AND seq > ? ORDER BY seq LIMIT ?")
                 var read = 0
-                var bytes = 0
                 var position = last
+                page.removeAll(keepingCapacity: true)
+                owned = []
                 let rows = try Row.fetchCursor(statement, arguments: [dataset, last, pageSize])
                 while let row = try rows.next() {
-                    let id: String = row[0]
-                    let payload: Data = row[1]
+                    if form == .owned {
+                        let record: (id: String, payload: Data) = (row[0], row[1])
+                        owned.append(record)
+                        result.bytes += record.payload.count
+                    } else {
+                        try row.withUnsafeData(atIndex: 1) { page.append(contentsOf: $0 ?? Data()) }
+                    }
                     position = row[2]
-                    bytes += payload.count
-                    read += id.isEmpty ? 0 : 1
+                    read += 1
                 }
-                return (read, bytes, position)
+                return (read, page.count, position)
             }
             result.records += read
             result.bytes += bytes

@@ -112,8 +112,11 @@ struct Report {
             var workloads: [(String, String, Double?, Double?)] = [("W1", "W1 backfill", 0.80, 3.0)]
             if plan.resync { workloads.append(("W2", "W2 re-sync (5% changed)", 0.70, 4.0)) }
             for size in plan.pageSizes {
-                workloads.append(("W3/\(size)", "W3 replay, pages of \(formatCount(Double(size)))",
-                                  size >= 10_000 ? 0.30 : nil, size >= 10_000 ? 10.0 : nil))
+                for form in plan.replayForms {
+                    let targeted = form == .borrowed && size >= 10_000
+                    workloads.append((form.workload(pageSize: size), "W3 replay \(form.rawValue), pages of \(formatCount(Double(size)))",
+                                      targeted ? 0.30 : nil, targeted ? 10.0 : nil))
+                }
             }
             for (key, label, floorTarget, peerTarget) in workloads {
                 var row = [label] + systems.map { medianRate(shape, $0, key).map(formatCount) ?? "—" }
@@ -126,6 +129,17 @@ struct Report {
                 rows.append(row)
             }
             out.append(contentsOf: table(header: header, rows: rows))
+            if hasTidemark, plan.replayForms.contains(.http) {
+                out.append("")
+                for size in plan.pageSizes {
+                    let http = ReplayForm.http.workload(pageSize: size)
+                    let inProcess = pairedRatio(shape, .tidemark, http, .tidemark, ReplayForm.borrowed.workload(pageSize: size))
+                    let json = pairedRatio(shape, .tidemark, http, .tidemark, ReplayForm.json.workload(pageSize: size))
+                    out.append("W3 over HTTP, pages of \(formatCount(Double(size))): \(ratio(inProcess)) of the in-process "
+                        + "borrowed replay (target ≥ 0.30: \(target(inProcess, atLeast: size >= 10_000 ? 0.30 : nil))), "
+                        + "\(ratio(json)) of the in-process JSON rendering of the same pages.")
+                }
+            }
 
             out.append("")
             out.append("Commit latency per batch (ms, p50 / p99, medians over rounds); CPU per record (process CPU, all "
@@ -141,7 +155,7 @@ struct Report {
                         + milliseconds(Statistics.median(m.compactMap(\.p99Milliseconds)))
                 })
             }
-            for key in (plan.resync ? ["W1", "W2"] : ["W1"]) + plan.pageSizes.map({ "W3/\($0)" }) {
+            for key in (plan.resync ? ["W1", "W2"] : ["W1"]) + plan.pageSizes.flatMap({ size in plan.replayForms.map { $0.workload(pageSize: size) } }) {
                 latencyRows.append(["\(key) CPU µs per record"] + systems.map { system in
                     let m = measurements(shape, system, key).values.compactMap { m in
                         m.cpuSeconds.map { $0 * 1e6 / Double(max(m.records, 1)) }

@@ -42,6 +42,9 @@ struct TidemarkBench: AsyncParsableCommand {
     @Option(help: "W3 page sizes.")
     var pageSizes = "100,10000"
 
+    @Option(help: "W3 replay forms: borrowed (the targets), owned, json, http (the last two tidemark only).")
+    var replayForms = "borrowed,owned,json,http"
+
     @Option(help: "W4 records per writer (BENCHMARKS.md: 100,000).")
     var recordsPerWriter = Defaults.recordsPerWriter
 
@@ -114,6 +117,10 @@ struct TidemarkBench: AsyncParsableCommand {
             recordsOverride: records, chain: !selected.isDisjoint(with: ["W1", "W2", "W3"]),
             resync: selected.contains("W2"),
             pageSizes: selected.contains("W3") ? try list(pageSizes).map { try Self.int($0) } : [],
+            replayForms: try list(replayForms).map { name in
+                guard let form = ReplayForm(rawValue: name.lowercased()) else { throw ValidationError("unknown replay form '\(name)'") }
+                return form
+            },
             concurrent: selected.contains("W4"), writers: writers, readers: readers,
             recordsPerWriter: recordsPerWriter, concurrentBatch: 100,
             memory: selected.contains("W7"), memoryRecords: try list(memoryRecords).map { try Self.int($0) },

@@ -1,10 +1,14 @@
 import BenchmarkSupport
 import LMDB
+import Logging
 import Tidemark
+import TidemarkServer
+import Foundation
+import Synchronization
 
 /// Tidemark through its public Swift API, as an application embeds it: `Store(directory:options:)` with the
 /// default options but durability, one `Batch` per batch (saves to one model plus a checkpoint `.set`), and
-/// `records(in:_:)` paging with `nextCursor` for replay.
+/// replay page by page with `nextCursor` through `forEachRecord`, `records` or `recordsJSON` (``ReplayForm``).
 final class TidemarkSystem: BlockingReplaySystem {
     private let store: Store
     private static let model = ModelName("Contact")
@@ -32,20 +36,86 @@ final class TidemarkSystem: BlockingReplaySystem {
         return outcome.added.count + outcome.updated.count
     }
 
-    /// `Store.records(in:_:)` is synchronous: it reads on the calling thread.
-    func replayBlocking(connection: Int, pageSize: Int) throws -> ReplayResult {
+    let replayForms: [ReplayForm] = [.borrowed, .owned, .json, .http]
+    /// The HTTP server over `store` for W3 over HTTP, started by the first such replay; its task and port.
+    private let server = Mutex<(task: Task<Void, any Error>, port: Int)?>(nil)
+
+    /// Replays page by page from the first cursor with `forEachRecord` (borrowed), `records` (owned) or
+    /// `recordsJSON` (json). All three read synchronously on the calling thread.
+    func replayBlocking(connection: Int, pageSize: Int, form: ReplayForm) throws -> ReplayResult {
         let dataset = DatasetKey(connection: Self.connection(connection), model: Self.model)
         var result = ReplayResult(records: 0, bytes: 0)
         var cursor: String?
-        while true {
-            let page = try store.records(in: dataset, RecordQuery(cursor: cursor, limit: pageSize))
-            result.records += page.records.count
-            for record in page.records { result.bytes += record.payload.count }
-            guard let next = page.nextCursor else { break }
-            cursor = next
-        }
+        var page: [UInt8] = []
+        repeat {
+            let query = RecordQuery(cursor: cursor, limit: pageSize)
+            switch form {
+            case .borrowed:
+                page.removeAll(keepingCapacity: true)
+                cursor = try store.forEachRecord(in: dataset, query) { record in
+                    page.append(contentsOf: record.payload)
+                    result.records += 1
+                }
+                result.bytes += page.count
+            case .owned:
+                let records = try store.records(in: dataset, query)
+                result.records += records.records.count
+                for record in records.records { result.bytes += record.payload.count }
+                cursor = records.nextCursor
+            case .json, .http:
+                let body = try store.recordsJSON(in: dataset, query)
+                result.records += body.count
+                result.bytes += body.body.count
+                cursor = body.nextCursor
+            }
+        } while cursor != nil
         return result
     }
 
-    func close() async throws {}
+    /// The HTTP replay runs its blocking client on a thread of its own: the server's handlers need the
+    /// cooperative pool, which has only two threads here.
+    func replay(connection: Int, pageSize: Int, form: ReplayForm) async throws -> ReplayResult {
+        guard form == .http else { return try replayBlocking(connection: connection, pageSize: pageSize, form: form) }
+        let port = try await serverPort()
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try Self.replayOverHTTP(port: port, connection: connection, pageSize: pageSize) })
+            }.start()
+        }
+    }
+
+    /// `GET /records` page by page on one keep-alive connection, following `next_cursor`.
+    private static func replayOverHTTP(port: Int, connection: Int, pageSize: Int) throws -> ReplayResult {
+        let client = try LoopbackClient(port: port)
+        let headers = [("Connection-Id", "connection-\(connection)"), ("Provider-Config-Key", integration)]
+        var result = ReplayResult(records: 0, bytes: 0)
+        var cursor: String?
+        repeat {
+            let target = "/records?model=\(model)&limit=\(pageSize)" + (cursor.map { "&cursor=\($0)" } ?? "")
+            let (count, next) = try client.get(target, headers: headers) { body in
+                result.bytes += body.count
+                return try PageScan.countAndNextCursor(body)
+            }
+            result.records += count
+            cursor = next
+        } while cursor != nil
+        return result
+    }
+
+    private func serverPort() async throws -> Int {
+        if let running = server.withLock({ $0 }) { return running.port }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let http = TidemarkHTTPServer(
+            store: store, configuration: { var c = ServerConfiguration(); c.port = 0; return c }(),
+            logger: Logger(label: "tidemark-bench.http") { _ in SwiftLogNoOpLogHandler() })
+        let task = Task { try await http.run { port in continuation.yield(port) } }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw BenchError("the HTTP server did not start") }
+        server.withLock { $0 = (task, port) }
+        return port
+    }
+
+    func close() async throws {
+        server.withLock { $0?.task.cancel() }
+    }
 }

@@ -25,6 +25,7 @@ struct SingleRun: Codable, Sendable {
     /// Which of W2 and W3 follow W1 in a chain.
     var resync: Bool
     var replayPageSizes: [Int]
+    var replayForms: [ReplayForm]
     /// W4 sizes.
     var writers: Int
     var readers: Int
@@ -123,19 +124,22 @@ private func runChain(_ run: SingleRun) async throws -> [Measurement] {
     // A replay is short at the default sizes, so each page size runs three passes and keeps the median pass:
     // one descheduling on a busy machine then moves nothing.
     for pageSize in run.replayPageSizes {
-        var passes: [Measurement] = []
-        var read = ReplayResult(records: 0, bytes: 0)
-        for _ in 0..<3 {
-            let cpuBegan = processCPUNanoseconds()
-            let began = monotonicNanoseconds()
-            read = try await system.replay(connection: 0, pageSize: pageSize)
-            let seconds = Double(monotonicNanoseconds() - began) / 1e9
-            let cpuSeconds = Double(processCPUNanoseconds() - cpuBegan) / 1e9
-            passes.append(Measurement(workload: "W3/\(pageSize)", records: read.records, seconds: seconds, cpuSeconds: cpuSeconds))
+        for form in run.replayForms where system.replayForms.contains(form) {
+            var passes: [Measurement] = []
+            var read = ReplayResult(records: 0, bytes: 0)
+            let workload = form.workload(pageSize: pageSize)
+            for _ in 0..<3 {
+                let cpuBegan = processCPUNanoseconds()
+                let began = monotonicNanoseconds()
+                read = try await system.replay(connection: 0, pageSize: pageSize, form: form)
+                let seconds = Double(monotonicNanoseconds() - began) / 1e9
+                let cpuSeconds = Double(processCPUNanoseconds() - cpuBegan) / 1e9
+                passes.append(Measurement(workload: workload, records: read.records, seconds: seconds, cpuSeconds: cpuSeconds))
+            }
+            passes.sort { $0.seconds < $1.seconds }
+            results.append(passes[1])
+            progress("  \(run.system) \(workload) \(rate(results.last!)) (median of 3 passes; \(read.records) records, \(read.bytes) bytes)")
         }
-        passes.sort { $0.seconds < $1.seconds }
-        results.append(passes[1])
-        progress("  \(run.system) W3/\(pageSize) \(rate(results.last!)) (median of 3 passes; \(read.records) records, \(read.bytes) payload bytes)")
     }
     try await system.close()
     if let index = results.lastIndex(where: { $0.workload == (run.resync ? "W2" : "W1") }) {
@@ -241,14 +245,14 @@ private func concurrentPhase(_ system: any BenchSystem, run: SingleRun, writers:
     }
     @Sendable func readLoop(_ reader: Int) async throws {
         while !shared.done.load(ordering: .relaxed) {
-            let read = try await system.replay(connection: reader % writers, pageSize: 1_000)
+            let read = try await system.replay(connection: reader % writers, pageSize: 1_000, form: .borrowed)
             shared.replayed.add(read.records, ordering: .relaxed)
             await Task.yield()
         }
     }
     @Sendable func readLoopBlocking(_ reader: Int, _ blocking: any BlockingReplaySystem) throws {
         while !shared.done.load(ordering: .relaxed) {
-            let read = try blocking.replayBlocking(connection: reader % writers, pageSize: 1_000)
+            let read = try blocking.replayBlocking(connection: reader % writers, pageSize: 1_000, form: .borrowed)
             shared.replayed.add(read.records, ordering: .relaxed)
         }
     }
