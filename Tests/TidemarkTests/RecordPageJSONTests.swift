@@ -98,4 +98,19 @@ struct RecordPageJSONTests {
             #expect(action.literal.description == action.rawValue)
         }
     }
+
+    @Test func theMetadataOfARecordWithEveryFieldSetFitsTheReservedSize() async throws {
+        let fixture = try Fixture()
+        try await fixture.store.save(#"{"id":"a"}"#)
+        var batch = Batch(connection: acme)
+        batch.delete(["a"], from: contact)
+        try await fixture.store.write(batch)
+        fixture.clock.advance(milliseconds: 40 * day)
+        #expect(try await fixture.store.applyPayloadTTL() == 1)
+        let record = try #require(try fixture.store.records(in: contacts).records.first)
+        #expect(record.metadata.deletedAt != nil && record.metadata.prunedAt != nil)
+        let added = record.json.count - record.payload.count
+        #expect(added > 200)
+        #expect(added <= RecordMetadata.maximumJSONSize)
+    }
 }

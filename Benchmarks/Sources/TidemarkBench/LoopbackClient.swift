@@ -1,18 +1,23 @@
 import Foundation
 
 /// A blocking HTTP/1.1 client on one keep-alive connection to 127.0.0.1, as lean as a client can be, so that W3
-/// over HTTP measures the server and the loopback rather than the client: GET only, bodies read whole with
-/// `Content-Length` or chunked encoding into one reusable buffer.
+/// over HTTP measures the server and the loopback rather than the client: GET only; each response is received
+/// straight into one reusable buffer (grown by doubling, never zero-filled) and its body lent to the caller.
+/// Bodies come with `Content-Length` or chunked encoding.
 final class LoopbackClient {
     private let socket: Int32
-    private var buffer: [UInt8] = []
-    /// Bytes at the start of `buffer` that belong to the previous response.
+    private var storage: UnsafeMutableRawPointer
+    private var capacity = 1 << 20
+    /// Bytes received into `storage`.
+    private var filled = 0
+    /// Bytes at the start of `storage` that belong to the previous response.
     private var consumed = 0
 
     /// Connects to `port` on 127.0.0.1.
     init(port: Int) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw BenchError("socket() failed: errno \(errno)") }
+        storage = .allocate(byteCount: capacity, alignment: 16)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -22,13 +27,17 @@ final class LoopbackClient {
         }
         guard connected == 0 else {
             close(socket)
+            storage.deallocate()
             throw BenchError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
         }
         var one: Int32 = 1
         setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    deinit { close(socket) }
+    deinit {
+        close(socket)
+        storage.deallocate()
+    }
 
     /// Sends `GET target` with `headers` and calls `body` with the response body, valid only inside the call.
     /// Throws unless the status is 200.
@@ -37,10 +46,12 @@ final class LoopbackClient {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
         try send(Array(head.utf8))
-        buffer.removeFirst(consumed)
+        // Move what followed the previous response (nothing, with one request at a time) to the front.
+        storage.copyMemory(from: storage + consumed, byteCount: filled - consumed)
+        filled -= consumed
         consumed = 0
         let headerEnd = try fill(untilFound: [13, 10, 13, 10], from: 0)
-        let headText = String(decoding: buffer[..<headerEnd], as: UTF8.self)
+        let headText = String(decoding: bytes(0..<headerEnd), as: UTF8.self)
         let lines = headText.split(separator: "\r\n")
         guard let status = lines.first?.split(separator: " ").dropFirst().first, status == "200" else {
             throw BenchError("GET \(target): \(lines.first ?? "no status line")")
@@ -57,22 +68,26 @@ final class LoopbackClient {
         if let contentLength {
             try fill(count: start + contentLength)
             consumed = start + contentLength
-            return try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<(start + contentLength)])) }
+            return try body(bytes(start..<(start + contentLength)))
         }
         guard chunked else { throw BenchError("GET \(target): neither Content-Length nor chunked") }
         var decoded: [UInt8] = []
         while true {
             let lineEnd = try fill(untilFound: [13, 10], from: start)
-            let sizeText = String(decoding: buffer[start..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
+            let sizeText = String(decoding: bytes(start..<lineEnd), as: UTF8.self).split(separator: ";").first ?? ""
             guard let size = Int(sizeText, radix: 16) else { throw BenchError("bad chunk size '\(sizeText)'") }
             start = lineEnd + 2
             try fill(count: start + size + 2)
-            decoded.append(contentsOf: buffer[start..<(start + size)])
+            decoded.append(contentsOf: bytes(start..<(start + size)))
             start += size + 2
             if size == 0 { break }
         }
         consumed = start
         return try decoded.withUnsafeBytes(body)
+    }
+
+    private func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage + range.lowerBound, count: range.count)
     }
 
     private func send(_ bytes: [UInt8]) throws {
@@ -84,33 +99,38 @@ final class LoopbackClient {
         }
     }
 
-    /// Reads until `buffer` holds at least `count` bytes.
+    /// Receives until at least `count` bytes are in `storage`.
     private func fill(count: Int) throws {
-        while buffer.count < count {
-            try receive()
-        }
+        while filled < count { try receive() }
     }
 
-    /// Reads until `pattern` occurs at or after `from`, and returns where it starts.
+    /// Receives until `pattern` occurs at or after `from`, and returns where it starts.
     private func fill(untilFound pattern: [UInt8], from: Int) throws -> Int {
         var searchFrom = from
         while true {
-            if buffer.count >= searchFrom + pattern.count {
-                for index in searchFrom...(buffer.count - pattern.count) where buffer[index] == pattern[0] {
-                    if buffer[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            if filled >= searchFrom + pattern.count {
+                let found = (searchFrom...(filled - pattern.count)).first { index in
+                    memcmp(storage + index, pattern, pattern.count) == 0
                 }
-                searchFrom = buffer.count - pattern.count + 1
+                if let found { return found }
+                searchFrom = filled - pattern.count + 1
             }
             try receive()
         }
     }
 
+    /// Receives what the socket has into the free space after `filled`, doubling `storage` when less than
+    /// 64 KiB is free.
     private func receive() throws {
-        let chunk = 256 << 10
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
-        let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress! + old, chunk, 0) }
-        buffer.removeLast(chunk - max(count, 0))
+        if capacity - filled < 64 << 10 {
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: 2 * capacity, alignment: 16)
+            grown.copyMemory(from: storage, byteCount: filled)
+            storage.deallocate()
+            storage = grown
+            capacity *= 2
+        }
+        let count = recv(socket, storage + filled, capacity - filled, 0)
         guard count > 0 else { throw BenchError("the server closed the connection (recv \(count), errno \(errno))") }
+        filled += count
     }
 }

@@ -25,14 +25,15 @@ enum PageScan {
         return (count, String(decoding: value.dropFirst().dropLast(), as: UTF8.self))
     }
 
-    /// Where `pattern` first occurs in `bytes` at or after `from` (memchr for its first byte, then memcmp).
+    /// Where `pattern` first occurs in `bytes` at or after `from`: memchr for its second byte (`_` of the marker,
+    /// rare in the payloads, where `"` is everywhere), then memcmp.
     private static func firstRange(of pattern: [UInt8], in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
-        var index = from
-        while index + pattern.count <= bytes.count {
-            guard let hit = memchr(base + index, Int32(pattern[0]), bytes.count - pattern.count + 1 - index) else { return nil }
+        var index = from + 1
+        while index - 1 + pattern.count <= bytes.count {
+            guard let hit = memchr(base + index, Int32(pattern[1]), bytes.count - pattern.count + 2 - index) else { return nil }
             index = base.distance(to: UnsafeRawPointer(hit))
-            if memcmp(base + index, pattern, pattern.count) == 0 { return index }
+            if memcmp(base + index - 1, pattern, pattern.count) == 0 { return index - 1 }
             index += 1
         }
         return nil

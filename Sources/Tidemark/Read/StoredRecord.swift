@@ -22,6 +22,10 @@ extension RecordMetadata {
                   deletedAt: entry.deletedAt, prunedAt: entry.prunedAt, position: position)
     }
 
+    /// The most bytes ``appendRecordJSON(payload:to:)`` adds to a payload: the `_nango_metadata` member with
+    /// both optional timestamps set (about 250 bytes), rounded up.
+    static let maximumJSONSize = 256
+
     /// Appends a record as the platform returns it: `payload`, a canonical JSON object, with this metadata
     /// added as its last member, `_nango_metadata`. The one writer of a record's JSON, for a ``StoredRecord``
     /// and for a page rendered straight from the log.
@@ -77,7 +81,7 @@ public struct StoredRecord: Equatable, Sendable {
     /// The record as the platform returns it: the payload with `_nango_metadata` added.
     public var json: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(payload.count + 220)
+        out.reserveCapacity(payload.count + RecordMetadata.maximumJSONSize)
         appendJSON(to: &out)
         return out
     }
@@ -132,7 +136,7 @@ public struct RecordPage: Equatable, Sendable {
 
     /// The platform's response body: `{"records": [...], "next_cursor": ...}`.
     public var json: [UInt8] {
-        var body = RecordPageBody(capacity: records.reduce(64) { $0 + $1.payload.count + 240 })
+        var body = RecordPageBody(capacity: records.reduce(64) { $0 + $1.payload.count + RecordMetadata.maximumJSONSize })
         for record in records {
             record.payload.withUnsafeBytes { body.append(payload: $0, metadata: record.metadata) }
         }
