@@ -73,6 +73,12 @@ protocol BenchSystem: AnyObject, Sendable {
     /// Reads connection `connection`'s dataset from the first position to the end, `pageSize` records at a time,
     /// each record handed over in `form`.
     func replay(connection: Int, pageSize: Int, form: ReplayForm) async throws -> ReplayResult
+    /// W5: opens a delete window on connection `connection`'s dataset; every record saved from now on, changed or
+    /// not, counts as seen.
+    func openDeleteWindow(connection: Int) async throws
+    /// W5: closes the window, soft-deleting (and appending to the stream) every live record not seen since it
+    /// opened, in one atomic step; returns how many.
+    func closeDeleteWindow(connection: Int) async throws -> Int
     /// Flushes and closes; the directory then holds the store's final files.
     func close() async throws
 }

@@ -12,7 +12,10 @@ import Glibc
 /// Layout (three named databases):
 /// - `log`: key = big-endian UInt64 sequence (global, `MDB_APPEND`); value = dataset id (UInt32 BE),
 ///   id length (UInt16 BE), id bytes, 16-byte hash, payload.
-/// - `view`: key = dataset id (UInt32 BE) + record id bytes; value = sequence (UInt64 BE) + 16-byte hash.
+///   A deletion sets the top bit of the id length (ids are at most 255 bytes).
+/// - `view`: key = dataset id (UInt32 BE) + record id bytes; value = sequence (UInt64 BE) + 16-byte hash +
+///   the generation of the delete window that last saw it (UInt32) + a deleted flag (1 byte): 29 bytes, as
+///   Tidemark's view entry.
 /// - `checkpoints`: key = `"ckpt"` + dataset id; value = version (UInt64 BE) + the checkpoint as JSON.
 ///
 /// Per batch one write transaction; per record: SHA-256 of the raw JSON truncated to 16 bytes (no parsing and
@@ -26,6 +29,8 @@ final class FloorSystem: BlockingBenchSystem, @unchecked Sendable {
     private var log = MDB_dbi()
     private var view = MDB_dbi()
     private var checkpoints = MDB_dbi()
+    /// The generation of the open W5 delete window; 0 when none is open. Written only between batches.
+    private var windowGeneration: UInt32 = 0
 
     init(directory: String, durability: BenchDurability) throws {
         var env: OpaquePointer?
@@ -78,16 +83,8 @@ final class FloorSystem: BlockingBenchSystem, @unchecked Sendable {
     private func writeRecords(_ batch: WriteBatch, dataset: UInt32, txn: OpaquePointer?) throws -> Int {
         // The next sequence: one past the log's last key (read in this transaction, so concurrent writers in
         // W4, serialised by LMDB's writer lock, never reuse one).
-        var sequence: UInt64 = 0
+        var sequence = try lastSequence(txn: txn)
         var written = 0
-        var cursor: OpaquePointer?
-        try Self.check(mdb_cursor_open(txn, log, &cursor), "mdb_cursor_open")
-        var lastKey = MDB_val()
-        var lastValue = MDB_val()
-        if mdb_cursor_get(cursor, &lastKey, &lastValue, MDB_LAST) == 0 {
-            sequence = UInt64(bigEndian: lastKey.mv_data.loadUnaligned(as: UInt64.self))
-        }
-        mdb_cursor_close(cursor)
 
         var viewKey = [UInt8](repeating: 0, count: 4 + 512)
         viewKey.withUnsafeMutableBytes { $0.storeBytes(of: dataset.bigEndian, as: UInt32.self) }
@@ -108,7 +105,16 @@ final class FloorSystem: BlockingBenchSystem, @unchecked Sendable {
                 var found = MDB_val()
                 let code = mdb_get(txn, view, &key, &found)
                 if code == 0 {
-                    if found.mv_size == 24, memcmp(found.mv_data + 8, &hash, 16) == 0 { return }  // unchanged
+                    guard found.mv_size == Self.viewValueSize else { throw BenchError("a view value has \(found.mv_size) bytes") }
+                    if memcmp(found.mv_data + 8, &hash, 16) == 0, found.mv_data.load(fromByteOffset: 28, as: UInt8.self) == 0 {
+                        // Unchanged; inside a delete window it is stamped as seen.
+                        if windowGeneration != 0, found.mv_data.loadUnaligned(fromByteOffset: 24, as: UInt32.self) != windowGeneration {
+                            var entry = Self.viewValue(sequence: UInt64(bigEndian: found.mv_data.loadUnaligned(as: UInt64.self)),
+                                                       hash: hash, generation: windowGeneration, deleted: false)
+                            try Self.put(&entry, key: &key, in: view, txn: txn)
+                        }
+                        return
+                    }
                 } else if code != MDB_NOTFOUND {
                     try Self.check(code, "mdb_get view")
                 }
@@ -133,15 +139,109 @@ final class FloorSystem: BlockingBenchSystem, @unchecked Sendable {
                 record.json.withUnsafeBytes {
                     UnsafeMutableRawBufferPointer(rebasing: out[(22 + idCount)...]).copyMemory(from: $0)
                 }
-                // Upsert the view entry: sequence + hash.
-                var entry = (sequence.bigEndian, hash.0, hash.1)
-                try withUnsafeMutableBytes(of: &entry) { entryBytes in
-                    var value = MDB_val(mv_size: 24, mv_data: entryBytes.baseAddress)
-                    try Self.check(mdb_put(txn, view, &key, &value, 0), "mdb_put view")
-                }
+                // Upsert the view entry.
+                var entry = Self.viewValue(sequence: sequence, hash: hash, generation: windowGeneration, deleted: false)
+                try Self.put(&entry, key: &key, in: view, txn: txn)
             }
         }
         return written
+    }
+
+    static let viewValueSize = 29
+
+    /// A view value: sequence (BE), hash, window generation, deleted flag.
+    private static func viewValue(sequence: UInt64, hash: (UInt64, UInt64), generation: UInt32, deleted: Bool) -> [UInt8] {
+        var value = [UInt8](repeating: 0, count: viewValueSize)
+        value.withUnsafeMutableBytes { out in
+            out.storeBytes(of: sequence.bigEndian, toByteOffset: 0, as: UInt64.self)
+            withUnsafeBytes(of: hash) { UnsafeMutableRawBufferPointer(rebasing: out[8..<24]).copyMemory(from: $0) }
+            out.storeBytes(of: generation, toByteOffset: 24, as: UInt32.self)
+            out[28] = deleted ? 1 : 0
+        }
+        return value
+    }
+
+    private static func put(_ value: inout [UInt8], key: inout MDB_val, in dbi: MDB_dbi, txn: OpaquePointer?) throws {
+        try value.withUnsafeMutableBytes { bytes in
+            var data = MDB_val(mv_size: bytes.count, mv_data: bytes.baseAddress)
+            try check(mdb_put(txn, dbi, &key, &data, 0), "mdb_put")
+        }
+    }
+
+    // MARK: - Delete window (W5)
+
+    func openDeleteWindow(connection: Int) async throws {
+        windowGeneration &+= 1
+        if windowGeneration == 0 { windowGeneration = 1 }
+    }
+
+    /// One write transaction: a cursor over the dataset's view range; each live entry the window did not stamp
+    /// gets a new log entry (its previous one copied, the deletion bit set) and its view value rewritten in place.
+    func closeDeleteWindow(connection: Int) async throws -> Int {
+        let dataset = UInt32(connection + 1)
+        var txn: OpaquePointer?
+        try Self.check(mdb_txn_begin(env, nil, 0, &txn), "mdb_txn_begin")
+        do {
+            let deleted = try deleteUnseen(dataset: dataset, txn: txn)
+            try Self.check(mdb_txn_commit(txn), "mdb_txn_commit")
+            windowGeneration = 0
+            return deleted
+        } catch {
+            mdb_txn_abort(txn)
+            throw error
+        }
+    }
+
+    private func deleteUnseen(dataset: UInt32, txn: OpaquePointer?) throws -> Int {
+        var sequence = try lastSequence(txn: txn)
+        var cursor: OpaquePointer?
+        try Self.check(mdb_cursor_open(txn, view, &cursor), "mdb_cursor_open")
+        defer { mdb_cursor_close(cursor) }
+        var prefix = dataset.bigEndian
+        var key = MDB_val(mv_size: 4, mv_data: &prefix)
+        var value = MDB_val()
+        var op = MDB_SET_RANGE
+        var deleted = 0
+        var entry: [UInt8] = []
+        while mdb_cursor_get(cursor, &key, &value, op) == 0 {
+            op = MDB_NEXT
+            guard key.mv_size >= 4, UInt32(bigEndian: key.mv_data.loadUnaligned(as: UInt32.self)) == dataset else { break }
+            guard value.mv_data.load(fromByteOffset: 28, as: UInt8.self) == 0,
+                  value.mv_data.loadUnaligned(fromByteOffset: 24, as: UInt32.self) != windowGeneration else { continue }
+            var hash = (UInt64(0), UInt64(0))
+            withUnsafeMutableBytes(of: &hash) { $0.copyMemory(from: UnsafeRawBufferPointer(start: value.mv_data + 8, count: 16)) }
+            var oldKey = value.mv_data.loadUnaligned(as: UInt64.self)  // big-endian already
+            var logKey = MDB_val(mv_size: 8, mv_data: &oldKey)
+            var old = MDB_val()
+            try Self.check(mdb_get(txn, log, &logKey, &old), "mdb_get log")
+            entry = Array(UnsafeRawBufferPointer(start: old.mv_data, count: old.mv_size))
+            entry.withUnsafeMutableBytes { $0[4] |= 0x80 }  // the deletion bit, in the id length's high byte
+            sequence += 1
+            var newKey = sequence.bigEndian
+            logKey = MDB_val(mv_size: 8, mv_data: &newKey)
+            try entry.withUnsafeMutableBytes { bytes in
+                var data = MDB_val(mv_size: bytes.count, mv_data: bytes.baseAddress)
+                try Self.check(mdb_put(txn, log, &logKey, &data, UInt32(MDB_APPEND)), "mdb_put log")
+            }
+            var viewEntry = Self.viewValue(sequence: sequence, hash: hash, generation: windowGeneration, deleted: true)
+            try viewEntry.withUnsafeMutableBytes { bytes in
+                var data = MDB_val(mv_size: bytes.count, mv_data: bytes.baseAddress)
+                try Self.check(mdb_cursor_put(cursor, &key, &data, UInt32(MDB_CURRENT)), "mdb_cursor_put view")
+            }
+            deleted += 1
+        }
+        return deleted
+    }
+
+    /// The log's last sequence, 0 when it is empty.
+    private func lastSequence(txn: OpaquePointer?) throws -> UInt64 {
+        var cursor: OpaquePointer?
+        try Self.check(mdb_cursor_open(txn, log, &cursor), "mdb_cursor_open")
+        defer { mdb_cursor_close(cursor) }
+        var key = MDB_val()
+        var value = MDB_val()
+        guard mdb_cursor_get(cursor, &key, &value, MDB_LAST) == 0 else { return 0 }
+        return UInt64(bigEndian: key.mv_data.loadUnaligned(as: UInt64.self))
     }
 
     private func writeCheckpoint(_ value: Int, dataset: UInt32, txn: OpaquePointer?) throws {
@@ -203,7 +303,7 @@ final class FloorSystem: BlockingBenchSystem, @unchecked Sendable {
                 position = UInt64(bigEndian: key.mv_data.loadUnaligned(as: UInt64.self))
                 let entry = UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size)
                 guard UInt32(bigEndian: entry.loadUnaligned(as: UInt32.self)) == dataset else { continue }
-                let idCount = Int(UInt16(bigEndian: entry.loadUnaligned(fromByteOffset: 4, as: UInt16.self)))
+                let idCount = Int(UInt16(bigEndian: entry.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) & 0x7FFF)
                 let payload = UnsafeRawBufferPointer(rebasing: entry[(22 + idCount)...])
                 if form == .owned {
                     let id = String(decoding: UnsafeRawBufferPointer(rebasing: entry[6..<(6 + idCount)]), as: UTF8.self)

@@ -14,6 +14,8 @@ struct Plan: Sendable {
     var resync: Bool
     var pageSizes: [Int]
     var replayForms: [ReplayForm]
+    /// W5, in the chain.
+    var deletes: Bool
     /// W4.
     var concurrent: Bool
     var writers: Int
@@ -75,12 +77,12 @@ struct Orchestrator {
             let records = plan.records(for: shape)
             let base = SingleRun(
                 group: .chain, system: .floor, shape: shape, durability: plan.durability, directory: "",
-                records: records, batch: plan.batch, resync: plan.resync, replayPageSizes: plan.pageSizes, replayForms: plan.replayForms,
+                records: records, batch: plan.batch, resync: plan.resync, replayPageSizes: plan.pageSizes, replayForms: plan.replayForms, deletes: plan.deletes,
                 writers: plan.writers, readers: plan.readers, recordsPerWriter: plan.recordsPerWriter,
                 concurrentBatch: plan.concurrentBatch)
             if plan.chain {
                 for round in 1...plan.rounds {
-                    progress("[\(shape) N=\(records) B=\(plan.batch)] W1\(plan.resync ? "+W2" : "")\(plan.pageSizes.isEmpty ? "" : "+W3") round \(round)/\(plan.rounds)")
+                    progress("[\(shape) N=\(records) B=\(plan.batch)] W1\(plan.resync ? "+W2" : "")\(plan.pageSizes.isEmpty ? "" : "+W3")\(plan.deletes ? "+W5" : "") round \(round)/\(plan.rounds)")
                     for system in plan.systems {
                         var run = base
                         run.system = system

@@ -2,6 +2,7 @@ import BenchmarkSupport
 import Crypto
 import Foundation
 import GRDB
+import Synchronization
 
 /// The peer: what a Swift developer would write with SQLite through GRDB, with Tidemark's semantics.
 ///
@@ -28,6 +29,8 @@ final class PeerSystem: BlockingBenchSystem {
                     hash BLOB NOT NULL,
                     payload BLOB NOT NULL,
                     seq INTEGER NOT NULL,
+                    seen INTEGER NOT NULL DEFAULT 0,
+                    deleted INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (dataset, id)
                 );
                 CREATE INDEX records_by_seq ON records(dataset, seq);
@@ -52,18 +55,28 @@ final class PeerSystem: BlockingBenchSystem {
         return try pool.write { db -> Int in
             var written = 0
             var seq = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM records WHERE dataset = ?", arguments: [dataset]) ?? 0
-            let select = try db.cachedStatement(sql: "SELECT hash FROM records WHERE dataset = ? AND id = ?")
+            let select = try db.cachedStatement(sql: "SELECT hash, deleted, seen FROM records WHERE dataset = ? AND id = ?")
             let upsert = try db.cachedStatement(sql: """
-                INSERT INTO records (dataset, id, hash, payload, seq) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (dataset, id) DO UPDATE SET hash = excluded.hash, payload = excluded.payload, seq = excluded.seq
+                INSERT INTO records (dataset, id, hash, payload, seq, seen) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (dataset, id) DO UPDATE SET hash = excluded.hash, payload = excluded.payload,
+                    seq = excluded.seq, seen = excluded.seen, deleted = 0
                 """)
+            let stamp = try db.cachedStatement(sql: "UPDATE records SET seen = ? WHERE dataset = ? AND id = ?")
+            let generation = window.withLock { $0 }
             for record in batch.records {
                 let hash = Data(SHA256.hash(data: record.json).prefix(16))
-                let stored = try Data.fetchOne(select, arguments: [dataset, record.id])
-                if stored == hash { continue }
+                if let stored = try Row.fetchOne(select, arguments: [dataset, record.id]),
+                   stored[0] as Data == hash, stored[1] as Int64 == 0
+                {
+                    // Unchanged; inside a delete window it is stamped as seen.
+                    if generation != 0, stored[2] as Int64 != generation {
+                        try stamp.execute(arguments: [generation, dataset, record.id])
+                    }
+                    continue
+                }
                 seq += 1
                 written += 1
-                try upsert.execute(arguments: [dataset, record.id, hash, Data(record.json), seq])
+                try upsert.execute(arguments: [dataset, record.id, hash, Data(record.json), seq, generation])
             }
             let version = try Int64.fetchOne(
                 db, sql: "SELECT version FROM checkpoints WHERE dataset = ?", arguments: [dataset]) ?? 0
@@ -78,6 +91,32 @@ final class PeerSystem: BlockingBenchSystem {
     }
 
     let replayForms: [ReplayForm] = [.borrowed, .owned]
+
+    /// The generation of the open W5 delete window; 0 when none is open.
+    private let window = Mutex<Int64>(0)
+
+    func openDeleteWindow(connection: Int) async throws {
+        window.withLock { $0 += 1 }
+    }
+
+    /// One transaction: the live rows the window did not stamp get `deleted = 1` and the next seq, in id order.
+    func closeDeleteWindow(connection: Int) async throws -> Int {
+        let dataset = Self.dataset(connection)
+        let generation = window.withLock { $0 }
+        let deleted = try await pool.write { db -> Int in
+            var seq = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM records WHERE dataset = ?", arguments: [dataset]) ?? 0
+            let unseen = try String.fetchAll(db, sql: "SELECT id FROM records WHERE dataset = ? AND deleted = 0 AND seen <> ? ORDER BY id",
+                                             arguments: [dataset, generation])
+            let delete = try db.cachedStatement(sql: "UPDATE records SET deleted = 1, seq = ? WHERE dataset = ? AND id = ?")
+            for id in unseen {
+                seq += 1
+                try delete.execute(arguments: [seq, dataset, id])
+            }
+            return unseen.count
+        }
+        window.withLock { $0 = 0 }
+        return deleted
+    }
 
     func replayBlocking(connection: Int, pageSize: Int, form: ReplayForm) throws -> ReplayResult {
         let dataset = Self.dataset(connection)

@@ -118,6 +118,7 @@ struct Report {
                                       targeted ? 0.30 : nil, targeted ? 10.0 : nil))
                 }
             }
+            if plan.deletes { workloads.append(("W5", "W5 delete detection (window, 99% re-saved, close)", nil, nil)) }
             for (key, label, floorTarget, peerTarget) in workloads {
                 var row = [label] + systems.map { medianRate(shape, $0, key).map(formatCount) ?? "—" }
                 if hasTidemark {
@@ -155,7 +156,13 @@ struct Report {
                         + milliseconds(Statistics.median(m.compactMap(\.p99Milliseconds)))
                 })
             }
-            for key in (plan.resync ? ["W1", "W2"] : ["W1"]) + plan.pageSizes.flatMap({ size in plan.replayForms.map { $0.workload(pageSize: size) } }) {
+            if plan.deletes {
+                latencyRows.append(["W5 window close (ms)"] + systems.map { system in
+                    let m = measurements(shape, system, "W5").values.compactMap(\.p50Milliseconds)
+                    return m.isEmpty ? "—" : milliseconds(Statistics.median(m))
+                })
+            }
+            for key in (plan.resync ? ["W1", "W2"] : ["W1"]) + (plan.deletes ? ["W5"] : []) + plan.pageSizes.flatMap({ size in plan.replayForms.map { $0.workload(pageSize: size) } }) {
                 latencyRows.append(["\(key) CPU µs per record"] + systems.map { system in
                     let m = measurements(shape, system, key).values.compactMap { m in
                         m.cpuSeconds.map { $0 * 1e6 / Double(max(m.records, 1)) }

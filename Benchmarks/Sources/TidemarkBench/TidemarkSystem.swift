@@ -24,11 +24,31 @@ final class TidemarkSystem: BlockingReplaySystem {
         ConnectionKey(integrationID: integration, connectionID: "connection-\(index)")
     }
 
+    /// The run a W5 delete window belongs to, while one is open; its batches carry its id.
+    private let run = Mutex<String?>(nil)
+    private static func sync(_ index: Int) -> SyncKey { SyncKey(connection: connection(index), name: "bench-sync") }
+
+    /// A sync run (`beginRun`) and `trackDeletesStart` in it.
+    func openDeleteWindow(connection: Int) async throws {
+        let start = try await store.beginRun(Self.sync(connection))
+        try await store.trackDeletesStart(Self.model, sync: Self.sync(connection), runID: start.runID)
+        run.withLock { $0 = start.runID }
+    }
+
+    /// `trackDeletesEnd` and `finishRun`.
+    func closeDeleteWindow(connection: Int) async throws -> Int {
+        guard let runID = run.withLock({ $0 }) else { throw BenchError("no delete window is open") }
+        let deleted = try await store.trackDeletesEnd(Self.model, sync: Self.sync(connection), runID: runID)
+        _ = try await store.finishRun(Self.sync(connection), runID: runID, outcome: .success)
+        run.withLock { $0 = nil }
+        return deleted.count
+    }
+
     func write(_ batch: WriteBatch) async throws -> Int {
         var records = JSONRecords()
         records.reserveCapacity(records: batch.records.count, bytesPerRecord: batch.records.first?.json.count ?? 256)
         for record in batch.records { records.append(record.json) }
-        var write = Batch(connection: Self.connection(batch.connection), sync: "bench-sync")
+        var write = Batch(connection: Self.connection(batch.connection), sync: "bench-sync", runID: run.withLock { $0 })
         write.save(records, to: Self.model)
         write.checkpoint = .set(["batch": .number(Double(batch.checkpoint)), "cursor": .string("page-\(batch.checkpoint)")])
         let summary = try await store.write(write)

@@ -26,6 +26,8 @@ struct SingleRun: Codable, Sendable {
     var resync: Bool
     var replayPageSizes: [Int]
     var replayForms: [ReplayForm]
+    /// Whether W5 follows in the chain.
+    var deletes: Bool
     /// W4 sizes.
     var writers: Int
     var readers: Int
@@ -72,7 +74,7 @@ func execute(_ run: SingleRun) async throws -> [Measurement] {
 /// Saves records `0..<count` of `generator` on `connection` in batches of `batch`, one checkpoint per batch,
 /// and times each system call. `revision(i)` picks the version of record `i` (W2's changed share).
 private func saveAll(_ system: any BenchSystem, generator: RecordGenerator, count: Int, batch: Int,
-                     connection: Int = 0, revision: (Int) -> Int = { _ in 0 },
+                     connection: Int = 0, revision: (Int) -> Int = { _ in 0 }, including: (Int) -> Bool = { _ in true },
                      sampleHeap: Bool = false) async throws
     -> (latencies: [Double], seconds: Double, cpuSeconds: Double, peakHeap: Int, written: Int)
 {
@@ -83,8 +85,12 @@ private func saveAll(_ system: any BenchSystem, generator: RecordGenerator, coun
     var peakHeap = 0
     var number = 0
     var written = 0
-    for start in stride(from: 0, to: count, by: batch) {
-        let records = (start..<min(start + batch, count)).map { generator.record(at: $0, revision: revision($0)) }
+    var indices = (0..<count).lazy.filter(including).makeIterator()
+    while true {
+        var records: [GeneratedRecord] = []
+        records.reserveCapacity(batch)
+        while records.count < batch, let index = indices.next() { records.append(generator.record(at: index, revision: revision(index))) }
+        if records.isEmpty { break }
         number += 1
         let writeBatch = WriteBatch(connection: connection, records: records, checkpoint: number)
         let cpuBegan = processCPUNanoseconds()
@@ -111,9 +117,9 @@ private func runChain(_ run: SingleRun) async throws -> [Measurement] {
         diskAllocated: DiskUsage.of(run.directory).allocated, heapBytes: ProcessMemory.current().residentAnonymous))
     progress("  \(run.system) W1 \(rate(results.last!)), \(w1.written) written")
 
+    let latestRevision: (Int) -> Int = run.resync ? { generator.isChanged($0) ? 1 : 0 } : { _ in 0 }
     if run.resync {
-        let w2 = try await saveAll(system, generator: generator, count: run.records, batch: run.batch,
-                                   revision: { generator.isChanged($0) ? 1 : 0 })
+        let w2 = try await saveAll(system, generator: generator, count: run.records, batch: run.batch, revision: latestRevision)
         results.append(Measurement(
             workload: "W2", records: run.records, seconds: w2.seconds, cpuSeconds: w2.cpuSeconds, written: w2.written,
             p50Milliseconds: Statistics.percentile(w2.latencies, 50), p99Milliseconds: Statistics.percentile(w2.latencies, 99),
@@ -141,11 +147,39 @@ private func runChain(_ run: SingleRun) async throws -> [Measurement] {
             progress("  \(run.system) \(workload) \(rate(results.last!)) (median of 3 passes; \(read.records) records, \(read.bytes) bytes)")
         }
     }
+    if run.deletes {
+        results.append(try await detectDeletes(system, run: run, generator: generator, revision: latestRevision))
+    }
     try await system.close()
     if let index = results.lastIndex(where: { $0.workload == (run.resync ? "W2" : "W1") }) {
         results[index].diskAllocated = DiskUsage.of(run.directory).allocated  // after the final flush/checkpoint
     }
     return results
+}
+
+// MARK: - W5
+
+/// W5 over the chain's store: open a delete window, re-save 99% of the records unchanged (every hundredth is
+/// left out) in batches with checkpoints, close the window. The rate is all records over the whole time; the
+/// window's close is timed on its own (as p50, the one "commit" that deletes).
+private func detectDeletes(_ system: any BenchSystem, run: SingleRun, generator: RecordGenerator,
+                           revision: (Int) -> Int) async throws -> Measurement {
+    let cpuBegan = processCPUNanoseconds()
+    let began = monotonicNanoseconds()
+    try await system.openDeleteWindow(connection: 0)
+    let saves = try await saveAll(system, generator: generator, count: run.records, batch: run.batch,
+                                  revision: revision, including: { $0 % 100 != 0 })
+    let closeBegan = monotonicNanoseconds()
+    let deleted = try await system.closeDeleteWindow(connection: 0)
+    let ended = monotonicNanoseconds()
+    let expected = (run.records + 99) / 100
+    guard deleted == expected else { throw BenchError("W5: \(run.system) deleted \(deleted) records, not \(expected)") }
+    let measurement = Measurement(
+        workload: "W5", records: run.records, seconds: Double(ended - began) / 1e9,
+        cpuSeconds: Double(processCPUNanoseconds() - cpuBegan) / 1e9, written: deleted + saves.written,
+        p50Milliseconds: Double(ended - closeBegan) / 1e6, diskAllocated: DiskUsage.of(run.directory).allocated)
+    progress("  \(run.system) W5 \(rate(measurement)), \(deleted) deleted, close \(Int(measurement.p50Milliseconds!)) ms")
+    return measurement
 }
 
 // MARK: - W7
