@@ -79,6 +79,12 @@ protocol BenchSystem: AnyObject, Sendable {
     /// W5: closes the window, soft-deleting (and appending to the stream) every live record not seen since it
     /// opened, in one atomic step; returns how many.
     func closeDeleteWindow(connection: Int) async throws -> Int
+    /// W6: moves the system's clock `days` forward. Tidemark advances its `ManualClock`; the floor and the peer
+    /// note their log's last position, their measure of "older" (time only grows with it).
+    func advanceClock(days: Int) async throws
+    /// W6: drops the payloads older than the payload TTL (30 days), compacts the log, and writes a compacted copy
+    /// of the store into the existing empty `directory`; returns how many payloads it dropped.
+    func pruneAndCompact(into directory: String) async throws -> Int
     /// Flushes and closes; the directory then holds the store's final files.
     func close() async throws
 }
@@ -113,10 +119,12 @@ struct BenchError: Error, CustomStringConvertible {
 }
 
 /// Opens a system of `kind` in the existing empty directory `directory`.
-func openSystem(_ kind: SystemKind, directory: String, durability: BenchDurability) async throws -> any BenchSystem {
+/// Opens a system of `kind` in the existing empty directory `directory`. With `manualClock`, Tidemark's time
+/// moves only by ``BenchSystem/advanceClock(days:)`` (W6).
+func openSystem(_ kind: SystemKind, directory: String, durability: BenchDurability, manualClock: Bool = false) async throws -> any BenchSystem {
     switch kind {
     case .floor: return try FloorSystem(directory: directory, durability: durability)
     case .peer: return try PeerSystem(directory: directory, durability: durability)
-    case .tidemark: return try await TidemarkSystem(directory: directory, durability: durability)
+    case .tidemark: return try await TidemarkSystem(directory: directory, durability: durability, manualClock: manualClock)
     }
 }

@@ -233,6 +233,88 @@ final class FloorSystem: BlockingBenchSystem, @unchecked Sendable {
         return deleted
     }
 
+    // MARK: - Retention (W6)
+
+    /// The log's last sequence when W6 moved the clock: entries at or before it are older than the payload TTL.
+    private var cutoffSequence: UInt64 = 0
+
+    func advanceClock(days: Int) async throws {
+        var txn: OpaquePointer?
+        try Self.check(mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin")
+        defer { mdb_txn_abort(txn) }
+        cutoffSequence = try lastSequence(txn: txn)
+    }
+
+    /// One pass over the log, 1,000 changes to a write transaction (as Tidemark's retention): an entry the view
+    /// no longer points at is superseded and deleted (the floor appends on every change, so this is its log
+    /// compaction); a current entry at or before the cutoff loses its payload. Then `mdb_env_copy2` with
+    /// `MDB_CP_COMPACT`.
+    func pruneAndCompact(into directory: String) async throws -> Int {
+        var pruned = 0
+        var next: UInt64 = 1
+        var more = true
+        while more {
+            var txn: OpaquePointer?
+            try Self.check(mdb_txn_begin(env, nil, 0, &txn), "mdb_txn_begin")
+            do {
+                (next, more) = try retentionStep(from: next, changes: 1_000, pruned: &pruned, txn: txn)
+                try Self.check(mdb_txn_commit(txn), "mdb_txn_commit")
+            } catch {
+                mdb_txn_abort(txn)
+                throw error
+            }
+        }
+        try Self.check(mdb_env_copy2(env, directory, UInt32(MDB_CP_COMPACT)), "mdb_env_copy2")
+        return pruned
+    }
+
+    /// Scans the log from sequence `start` until `changes` entries were deleted or pruned; returns where to go on
+    /// and whether entries remain.
+    private func retentionStep(from start: UInt64, changes limit: Int, pruned: inout Int, txn: OpaquePointer?) throws -> (UInt64, Bool) {
+        var cursor: OpaquePointer?
+        try Self.check(mdb_cursor_open(txn, log, &cursor), "mdb_cursor_open")
+        defer { mdb_cursor_close(cursor) }
+        var startKey = start.bigEndian
+        var key = MDB_val(mv_size: 8, mv_data: &startKey)
+        var value = MDB_val()
+        var op = MDB_SET_RANGE
+        var changes = 0
+        var last = start
+        var viewKey = [UInt8](repeating: 0, count: 4 + 512)
+        var entry: [UInt8] = []
+        while changes < limit {
+            guard mdb_cursor_get(cursor, &key, &value, op) == 0 else { return (0, false) }
+            op = MDB_NEXT
+            let sequence = UInt64(bigEndian: key.mv_data.loadUnaligned(as: UInt64.self))
+            let raw = UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size)
+            let idCount = Int(UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) & 0x7FFF)
+            let current = try viewKey.withUnsafeMutableBytes { keyBytes -> UInt64 in
+                keyBytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<4]))
+                UnsafeMutableRawBufferPointer(rebasing: keyBytes[4...]).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[6..<(6 + idCount)]))
+                var lookup = MDB_val(mv_size: 4 + idCount, mv_data: keyBytes.baseAddress)
+                var found = MDB_val()
+                try Self.check(mdb_get(txn, view, &lookup, &found), "mdb_get view")
+                return UInt64(bigEndian: found.mv_data.loadUnaligned(as: UInt64.self))
+            }
+            if current != sequence {
+                try Self.check(mdb_cursor_del(cursor, 0), "mdb_cursor_del")  // MDB_NEXT then gives the entry after it
+                changes += 1
+            } else if sequence <= cutoffSequence, raw.count > 22 + idCount {
+                entry = Array(raw[0..<(22 + idCount)])
+                var keyBytes = sequence.bigEndian
+                var putKey = MDB_val(mv_size: 8, mv_data: &keyBytes)
+                try entry.withUnsafeMutableBytes { bytes in
+                    var data = MDB_val(mv_size: bytes.count, mv_data: bytes.baseAddress)
+                    try Self.check(mdb_cursor_put(cursor, &putKey, &data, 0), "mdb_cursor_put log")
+                }
+                pruned += 1
+                changes += 1
+            }
+            last = sequence
+        }
+        return (last + 1, true)
+    }
+
     /// The log's last sequence, 0 when it is empty.
     private func lastSequence(txn: OpaquePointer?) throws -> UInt64 {
         var cursor: OpaquePointer?

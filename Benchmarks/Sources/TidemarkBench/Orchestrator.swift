@@ -22,6 +22,8 @@ struct Plan: Sendable {
     var readers: Int
     var recordsPerWriter: Int
     var concurrentBatch: Int
+    /// W6.
+    var retention: Bool
     /// W7.
     var memory: Bool
     var memoryRecords: [Int]
@@ -96,6 +98,17 @@ struct Orchestrator {
                     for system in plan.systems {
                         var run = base
                         run.group = .concurrent
+                        run.system = system
+                        outcomes.append(try child(run, round: round))
+                    }
+                }
+            }
+            if plan.retention {
+                for round in 1...plan.rounds {
+                    progress("[\(shape)] W6 N=\(records) round \(round)/\(plan.rounds)")
+                    for system in plan.systems {
+                        var run = base
+                        run.group = .retention
                         run.system = system
                         outcomes.append(try child(run, round: round))
                     }

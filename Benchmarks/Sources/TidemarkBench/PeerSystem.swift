@@ -92,6 +92,28 @@ final class PeerSystem: BlockingBenchSystem {
 
     let replayForms: [ReplayForm] = [.borrowed, .owned]
 
+    /// The last seq when W6 moved the clock: rows at or before it are older than the payload TTL.
+    private let cutoff = Mutex<Int64>(0)
+
+    func advanceClock(days: Int) async throws {
+        let last = try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM records") ?? 0 }
+        cutoff.withLock { $0 = last }
+    }
+
+    /// One transaction that empties the old payloads (the upserts already keep one row per record: no log to
+    /// compact), then `VACUUM INTO` the new directory: SQLite's compacting copy.
+    func pruneAndCompact(into directory: String) async throws -> Int {
+        let cutoff = cutoff.withLock { $0 }
+        let pruned = try await pool.write { db -> Int in
+            try db.execute(sql: "UPDATE records SET payload = X'' WHERE seq <= ? AND length(payload) > 0", arguments: [cutoff])
+            return db.changesCount
+        }
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM INTO ?", arguments: [directory + "/peer.sqlite"])
+        }
+        return pruned
+    }
+
     /// The generation of the open W5 delete window; 0 when none is open.
     private let window = Mutex<Int64>(0)
 

@@ -183,6 +183,27 @@ struct Report {
             out.append(contentsOf: table(header: ["figure"] + systems.map(\.rawValue), rows: latencyRows))
         }
 
+        if plan.retention {
+            out.append("")
+            out.append("W6 retention: N = \(formatCount(Double(records))), each updated 3 times, half older than the payload "
+                + "TTL; prune + log compaction + compacted copy. Rate = N / time of that step; sizes in MiB allocated.")
+            out.append("")
+            var rows: [[String]] = []
+            rows.append(["W6 records/s"] + systems.map { medianRate(shape, $0, "W6").map(formatCount) ?? "—" })
+            rows.append(["W6 seconds"] + systems.map { system in
+                let m = measurements(shape, system, "W6").values.map(\.seconds)
+                return m.isEmpty ? "—" : String(format: "%.2f", Statistics.median(m))
+            })
+            rows.append(["size before"] + systems.map { system in
+                let m = measurements(shape, system, "W6").values.compactMap(\.diskAllocatedBefore)
+                return m.isEmpty ? "—" : mebibytes(Statistics.median(m.map(Double.init)))
+            })
+            rows.append(["size after (compacted copy)"] + systems.map { system in
+                let m = measurements(shape, system, "W6").values.compactMap(\.diskAllocated)
+                return m.isEmpty ? "—" : mebibytes(Statistics.median(m.map(Double.init)))
+            })
+            out.append(contentsOf: table(header: ["W6"] + systems.map(\.rawValue), rows: rows))
+        }
         if plan.concurrent {
             out.append("")
             out.append("W4: \(plan.writers) writers on \(plan.writers) connections × \(formatCount(Double(plan.recordsPerWriter))) "

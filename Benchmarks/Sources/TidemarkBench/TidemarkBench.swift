@@ -18,7 +18,7 @@ struct TidemarkBench: AsyncParsableCommand {
             W1/W2 rates count only the time inside the system's write calls (record generation is excluded).
             """)
 
-    @Option(help: "Comma list of W1, W2, W3, W4, W5, W7. W2, W3 and W5 run over W1's store (W1 always runs with them).")
+    @Option(help: "Comma list of W1–W7. W2, W3 and W5 run over W1's store (W1 always runs with them); W6 runs on a store of its own.")
     var workloads = "W1,W2,W3"
 
     @Option(help: "Records per run (W1/W2/W3/W7 base). Default: \(Defaults.records[.small]!) small, \(Defaults.records[.large]!) large.")
@@ -108,9 +108,9 @@ struct TidemarkBench: AsyncParsableCommand {
             return kind
         }
         let selected = Set(list(workloads).map { $0.uppercased() })
-        let known: Set<String> = ["W1", "W2", "W3", "W4", "W5", "W7"]
+        let known: Set<String> = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"]
         guard selected.isSubset(of: known), !selected.isEmpty else {
-            throw ValidationError("workloads are a comma list of W1, W2, W3, W4, W5, W7")
+            throw ValidationError("workloads are a comma list of W1, W2, W3, W4, W5, W6, W7")
         }
         var plan = Plan(
             shapes: shapes, systems: systemKinds, durability: durability, batch: batch, rounds: rounds,
@@ -124,6 +124,7 @@ struct TidemarkBench: AsyncParsableCommand {
             deletes: selected.contains("W5"),
             concurrent: selected.contains("W4"), writers: writers, readers: readers,
             recordsPerWriter: recordsPerWriter, concurrentBatch: 100,
+            retention: selected.contains("W6"),
             memory: selected.contains("W7"), memoryRecords: try list(memoryRecords).map { try Self.int($0) },
             scratch: scratch, jsonPath: json, smoke: smoke)
         if smoke {

@@ -14,10 +14,28 @@ final class TidemarkSystem: BlockingReplaySystem {
     private static let model = ModelName("Contact")
     private static let integration = "bench-integration"
 
-    init(directory: String, durability: BenchDurability) async throws {
+    /// The store's clock when it was opened with a manual one (W6).
+    private let clock: ManualClock?
+
+    init(directory: String, durability: BenchDurability, manualClock: Bool) async throws {
         var options = StoreOptions()
         options.durability = durability == .durable ? .durable : .relaxed
+        clock = manualClock ? ManualClock(Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))) : nil
+        if let clock { options.clock = clock }
         store = try Store(directory: directory, options: options)
+    }
+
+    func advanceClock(days: Int) async throws {
+        guard let clock else { throw BenchError("W6 needs the store opened with a manual clock") }
+        clock.advance(milliseconds: Int64(days) * 86_400_000)
+    }
+
+    /// `applyPayloadTTL` (the log needs no compaction: a change removes the entry it supersedes) and a compacting
+    /// `copy(to:)`.
+    func pruneAndCompact(into directory: String) async throws -> Int {
+        let pruned = try await store.applyPayloadTTL()
+        try store.copy(to: directory, compacting: true)
+        return pruned
     }
 
     private static func connection(_ index: Int) -> ConnectionKey {

@@ -11,6 +11,9 @@ struct SingleRun: Codable, Sendable {
         case concurrent
         /// W7: W1 only, with the heap sampled.
         case memory
+        /// W6: N records, each updated 3 times, half of them before the clock moves past the payload TTL; then
+        /// prune and compaction.
+        case retention
     }
 
     var group: Group
@@ -53,6 +56,8 @@ struct Measurement: Codable, Sendable {
     var p99Milliseconds: Double?
     /// Disk use of the store after the workload.
     var diskAllocated: Int?
+    /// Disk use of the store before the workload (W6).
+    var diskAllocatedBefore: Int?
     /// Anonymous resident memory after the workload, and the largest sampled during it.
     var heapBytes: Int?
     var peakHeapBytes: Int?
@@ -66,6 +71,7 @@ func execute(_ run: SingleRun) async throws -> [Measurement] {
     case .chain: return try await runChain(run)
     case .concurrent: return try await runConcurrent(run)
     case .memory: return try await runMemory(run)
+    case .retention: return [try await runRetention(run)]
     }
 }
 
@@ -179,6 +185,42 @@ private func detectDeletes(_ system: any BenchSystem, run: SingleRun, generator:
         cpuSeconds: Double(processCPUNanoseconds() - cpuBegan) / 1e9, written: deleted + saves.written,
         p50Milliseconds: Double(ended - closeBegan) / 1e6, diskAllocated: DiskUsage.of(run.directory).allocated)
     progress("  \(run.system) W5 \(rate(measurement)), \(deleted) deleted, close \(Int(measurement.p50Milliseconds!)) ms")
+    return measurement
+}
+
+// MARK: - W6
+
+/// W6: save N records; update the first half 3 times; move the clock 31 days; update the second half 3 times.
+/// The first half's payloads are now older than the payload TTL (30 days). Measured: prune + log compaction +
+/// a compacted copy of the store; sizes before (the store) and after (the copy).
+private func runRetention(_ run: SingleRun) async throws -> Measurement {
+    let generator = RecordGenerator(shape: run.shape)
+    try FileManager.default.createDirectory(atPath: run.directory + "/store", withIntermediateDirectories: true)
+    let system = try await openSystem(run.system, directory: run.directory + "/store", durability: run.durability, manualClock: true)
+    let half = run.records / 2
+    _ = try await saveAll(system, generator: generator, count: run.records, batch: run.batch)
+    for revision in 1...3 {
+        _ = try await saveAll(system, generator: generator, count: run.records, batch: run.batch,
+                              revision: { _ in revision }, including: { $0 < half })
+    }
+    try await system.advanceClock(days: 31)
+    for revision in 1...3 {
+        _ = try await saveAll(system, generator: generator, count: run.records, batch: run.batch,
+                              revision: { _ in revision }, including: { $0 >= half })
+    }
+    let before = DiskUsage.of(run.directory + "/store").allocated
+    let compacted = run.directory + "/compacted"
+    try FileManager.default.createDirectory(atPath: compacted, withIntermediateDirectories: true)
+    let cpuBegan = processCPUNanoseconds()
+    let began = monotonicNanoseconds()
+    let pruned = try await system.pruneAndCompact(into: compacted)
+    let seconds = Double(monotonicNanoseconds() - began) / 1e9
+    let cpuSeconds = Double(processCPUNanoseconds() - cpuBegan) / 1e9
+    try await system.close()
+    guard pruned == half else { throw BenchError("W6: \(run.system) pruned \(pruned) payloads, not \(half)") }
+    let measurement = Measurement(workload: "W6", records: run.records, seconds: seconds, cpuSeconds: cpuSeconds, written: pruned,
+                                  diskAllocated: DiskUsage.of(compacted).allocated, diskAllocatedBefore: before)
+    progress("  \(run.system) W6 \(rate(measurement)), \(pruned) pruned, \(before >> 20) → \(measurement.diskAllocated! >> 20) MiB")
     return measurement
 }
 
