@@ -2,16 +2,17 @@
 //
 //     swift package benchmark --target TidemarkMicro
 //
-// Only public API can be measured from this package. Canonical JSON + payload hash and cursor encode/decode are
-// internal to the engine (no public entry point), so they are measured here only through a whole batch write;
-// the raw SHA-256 of the same bytes (what the floor does per record) is here as the reference.
+// Canonical JSON + payload hash, cursor and view-entry encode/decode are internal to the engine; they are reached
+// through its `HotPaths` SPI (`@_spi(Benchmarking)`), made for these benchmarks. The raw SHA-256 of the same bytes
+// (what the floor does per record) is here as the reference. Thresholds (p90, committed in Thresholds/) make a
+// regression fail `swift package benchmark thresholds check`; see Benchmarks/README.md.
 
 import Benchmark
 import BenchmarkSupport
 import Crypto
 import Foundation
 import LMDB
-import Tidemark
+@_spi(Benchmarking) import Tidemark
 
 /// A store in a fresh temporary directory, with a cursor over the generated record indices.
 final class Fixture: @unchecked Sendable {
@@ -63,6 +64,14 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("SHA-256/16 of raw JSON, \(shape) ×1000") { benchmark in
             for _ in benchmark.scaledIterations {
                 for record in records { blackHole(SHA256.hash(data: record)) }
+            }
+        }
+
+        // Canonical form + hash of the same records, as a save computes them (parse, sort keys, write, SHA-256).
+        Benchmark("canonical JSON + hash, \(shape) ×1000") { benchmark in
+            var paths = HotPaths()
+            for _ in benchmark.scaledIterations {
+                for record in records { blackHole(try paths.canonicalizeAndHash(record)) }
             }
         }
 
@@ -119,6 +128,20 @@ let benchmarks: @Sendable () -> Void = {
             fixture = made
         } teardown: {
             fixture = nil
+        }
+    }
+
+    Benchmark("cursor encode + decode ×1000") { benchmark in
+        let paths = HotPaths()
+        for _ in benchmark.scaledIterations {
+            for sequence in 1...UInt64(1_000) { blackHole(try paths.cursorRoundTrip(dataset: 3, sequence: sequence << 20)) }
+        }
+    }
+
+    Benchmark("view entry encode + decode ×1000") { benchmark in
+        var paths = HotPaths()
+        for _ in benchmark.scaledIterations {
+            for sequence in 1...UInt64(1_000) { blackHole(try paths.viewEntryRoundTrip(sequence: sequence)) }
         }
     }
 
